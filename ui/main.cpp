@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Thin entry point: decide what to do from argv first (no display needed for --help, --version
+// or a usage error), then start the GUI.
+#include "MainWindow.h"
+#include "cli/CommandLine.h"
+#include "common/Version.h"
+
+#include <QApplication>
+
+#include <cstdio>
+#include <vector>
+
+int main(int argc, char* argv[])
+{
+    QStringList arguments;
+    arguments.reserve(argc);
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    const sb::cli::Invocation inv = sb::cli::parse(arguments);
+    switch (inv.mode) {
+    case sb::cli::Invocation::Mode::Help:
+    case sb::cli::Invocation::Mode::Version:
+        std::fputs(inv.message.toLocal8Bit().constData(), stdout);
+        return sb::cli::kExitOk;
+    case sb::cli::Invocation::Mode::UsageError:
+        std::fputs(inv.message.toLocal8Bit().constData(), stderr);
+        return sb::cli::kExitUsage;
+    case sb::cli::Invocation::Mode::Gui:
+        break;
+    }
+
+    // QApplication keeps references to argc/argv for its whole life.
+    std::vector<QByteArray> storage;
+    std::vector<char*> qtArgv;
+    for (const QString& a : inv.qtArguments)
+        storage.push_back(a.toLocal8Bit());
+    for (QByteArray& a : storage)
+        qtArgv.push_back(a.data());
+    qtArgv.push_back(nullptr);
+    int qtArgc = static_cast<int>(storage.size());
+
+    QApplication app(qtArgc, qtArgv.data());
+    QApplication::setApplicationName(QLatin1String(sb::kAppName));
+    QApplication::setApplicationDisplayName(QLatin1String(sb::kDisplayName));
+    QApplication::setApplicationVersion(QLatin1String(sb::kVersion));
+    QApplication::setOrganizationName(QLatin1String(sb::kAppName));
+    QApplication::setDesktopFileName(QStringLiteral("switchboard"));
+
+    sb::ui::MainWindow window;
+    window.show();
+    return QApplication::exec();
+}
