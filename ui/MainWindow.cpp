@@ -26,13 +26,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_callList = new QTreeView(splitter);
     m_callList->setObjectName(QStringLiteral("callList"));
     auto* model = new QStandardItemModel(0, 4, m_callList);
-    model->setHorizontalHeaderLabels(
-        {tr("Call"), tr("From"), tr("Status"), tr("Started")});
+    model->setHorizontalHeaderLabels({tr("Call"), tr("From"), tr("Status"), tr("Started")});
     m_callList->setModel(model);
     m_callList->setRootIsDecorated(false);
     m_callList->header()->setStretchLastSection(true);
 
-    m_detailPlaceholder = new QLabel(tr("No call selected.\n\nCalls appear here when the listener receives them."), splitter);
+    m_detailPlaceholder =
+        new QLabel(tr("No call selected.\n\nCalls appear here when the listener receives them."), splitter);
     m_detailPlaceholder->setObjectName(QStringLiteral("detailPlaceholder"));
     m_detailPlaceholder->setAlignment(Qt::AlignCenter);
     m_detailPlaceholder->setWordWrap(true);
@@ -62,10 +62,11 @@ void MainWindow::createActions()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this,
-                       tr("About Switchboard"),
-                       tr("<b>Switchboard %1</b><p>An operator console for Twilio voice calls.</p><p>Built with Qt %2.</p>")
-                           .arg(QLatin1String(kVersion), QLatin1String(qVersion())));
+    QMessageBox::about(
+        this,
+        tr("About Switchboard"),
+        tr("<b>Switchboard %1</b><p>An operator console for Twilio voice calls.</p><p>Built with Qt %2.</p>")
+            .arg(QLatin1String(kVersion), QLatin1String(qVersion())));
 }
 
 } // namespace sb::ui

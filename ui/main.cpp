@@ -6,7 +6,6 @@
 #include "common/Version.h"
 
 #include <QApplication>
-
 #include <cstdio>
 #include <vector>
 

@@ -31,8 +31,8 @@ Invocation usageError(const QString& problem)
 {
     Invocation inv;
     inv.mode = Invocation::Mode::UsageError;
-    inv.message = QStringLiteral("%1: %2\nTry '%1 --help' for more information.\n")
-                      .arg(QLatin1String(kAppName), problem);
+    inv.message =
+        QStringLiteral("%1: %2\nTry '%1 --help' for more information.\n").arg(QLatin1String(kAppName), problem);
     return inv;
 }
 
@@ -57,7 +57,8 @@ QString helpText()
 
 QString versionText()
 {
-    return QStringLiteral("%1 %2 (Qt %3)\n").arg(QLatin1String(kAppName), QLatin1String(kVersion), QLatin1String(qVersion()));
+    return QStringLiteral("%1 %2 (Qt %3)\n")
+        .arg(QLatin1String(kAppName), QLatin1String(kVersion), QLatin1String(qVersion()));
 }
 
 Invocation parse(const QStringList& arguments)

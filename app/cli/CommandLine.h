@@ -19,7 +19,7 @@ struct Invocation
 {
     enum class Mode { Gui, Help, Version, UsageError };
     Mode mode = Mode::Gui;
-    QString message;        ///< help/version text (stdout) or the usage error (stderr)
+    QString message;         ///< help/version text (stdout) or the usage error (stderr)
     QStringList qtArguments; ///< argv to hand to QApplication (program name plus Qt's own options)
 };
 
