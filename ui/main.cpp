@@ -3,6 +3,7 @@
 // or a usage error), then start the GUI.
 #include "MainWindow.h"
 #include "cli/CommandLine.h"
+#include "common/ShutdownSignals.h"
 #include "common/Version.h"
 
 #include <QApplication>
@@ -46,6 +47,7 @@ int main(int argc, char* argv[])
     QApplication::setOrganizationName(QLatin1String(sb::kAppName));
     QApplication::setDesktopFileName(QStringLiteral("switchboard"));
 
+    sb::ShutdownSignals shutdown; // SIGINT/SIGTERM close the window and exit 0
     sb::ui::MainWindow window;
     window.show();
     return QApplication::exec();

@@ -1,9 +1,96 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/CommandLine.h"
+#include "common/Version.h"
+
 #include <QtTest>
+
+using sb::cli::Invocation;
 
 class TestCommandLine : public QObject
 {
     Q_OBJECT
+
+private slots:
+    void noArgumentsStartsTheGui()
+    {
+        const Invocation inv = sb::cli::parse({QStringLiteral("/usr/bin/switchboard")});
+        QCOMPARE(inv.mode, Invocation::Mode::Gui);
+        QCOMPARE(inv.qtArguments, QStringList{QStringLiteral("/usr/bin/switchboard")});
+    }
+
+    void helpAndVersionFlags_data()
+    {
+        QTest::addColumn<QString>("flag");
+        QTest::addColumn<int>("mode");
+        QTest::newRow("--help") << QStringLiteral("--help") << int(Invocation::Mode::Help);
+        QTest::newRow("-h") << QStringLiteral("-h") << int(Invocation::Mode::Help);
+        QTest::newRow("--version") << QStringLiteral("--version") << int(Invocation::Mode::Version);
+        QTest::newRow("-v") << QStringLiteral("-v") << int(Invocation::Mode::Version);
+    }
+    void helpAndVersionFlags()
+    {
+        QFETCH(QString, flag);
+        QFETCH(int, mode);
+        const Invocation inv = sb::cli::parse({QStringLiteral("switchboard"), flag});
+        QCOMPARE(int(inv.mode), mode);
+        QVERIFY(inv.message.endsWith(QLatin1Char('\n')));
+        if (inv.mode == Invocation::Mode::Version)
+            QVERIFY(inv.message.startsWith(QStringLiteral("switchboard %1").arg(QLatin1String(sb::kVersion))));
+        else
+            QVERIFY(inv.message.contains(QLatin1String("Usage: switchboard")));
+    }
+
+    void helpWinsOverVersion()
+    {
+        const Invocation inv =
+            sb::cli::parse({QStringLiteral("switchboard"), QStringLiteral("--version"), QStringLiteral("--help")});
+        QCOMPARE(inv.mode, Invocation::Mode::Help);
+    }
+
+    void badInputIsAUsageError_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown long") << QStringList{QStringLiteral("--frobnicate")}
+                                      << QStringLiteral("'--frobnicate'");
+        QTest::newRow("unknown short") << QStringList{QStringLiteral("-x")} << QStringLiteral("'-x'");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("dance")} << QStringLiteral("'dance'");
+        QTest::newRow("qt option without value")
+            << QStringList{QStringLiteral("-platform")} << QStringLiteral("needs a value");
+        QTest::newRow("bad after good") << QStringList{QStringLiteral("--help"), QStringLiteral("--nope")}
+                                        << QStringLiteral("'--nope'");
+    }
+    void badInputIsAUsageError()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        args.prepend(QStringLiteral("switchboard"));
+        const Invocation inv = sb::cli::parse(args);
+        QCOMPARE(inv.mode, Invocation::Mode::UsageError);
+        QVERIFY2(inv.message.contains(mentions), qPrintable(inv.message));
+        QVERIFY(inv.message.contains(QLatin1String("--help")));
+    }
+
+    void qtOptionsPassThrough()
+    {
+        const Invocation inv = sb::cli::parse({QStringLiteral("switchboard"),
+                                               QStringLiteral("-platform"),
+                                               QStringLiteral("offscreen"),
+                                               QStringLiteral("-reverse")});
+        QCOMPARE(inv.mode, Invocation::Mode::Gui);
+        QCOMPARE(inv.qtArguments,
+                 (QStringList{QStringLiteral("switchboard"),
+                              QStringLiteral("-platform"),
+                              QStringLiteral("offscreen"),
+                              QStringLiteral("-reverse")}));
+    }
+
+    void exitCodesFollowTheContract()
+    {
+        QCOMPARE(int(sb::cli::kExitOk), 0);
+        QCOMPARE(int(sb::cli::kExitFailure), 1);
+        QCOMPARE(int(sb::cli::kExitUsage), 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCommandLine)

@@ -1,9 +1,86 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Drives the real `switchboard` executable as a user's script would.
+#include <QProcess>
 #include <QtTest>
+
+namespace {
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run run(const QStringList& args,
+        const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
+        int waitMs = 30000)
+{
+    QProcess proc;
+    proc.setProcessEnvironment(env);
+    proc.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE), args);
+    Run r;
+    if (!proc.waitForFinished(waitMs)) {
+        proc.kill();
+        proc.waitForFinished();
+        return r;
+    }
+    r.exitCode = proc.exitStatus() == QProcess::NormalExit ? proc.exitCode() : -1;
+    r.out = proc.readAllStandardOutput();
+    r.err = proc.readAllStandardError();
+    return r;
+}
+} // namespace
 
 class TestExecutable : public QObject
 {
     Q_OBJECT
+
+private slots:
+    void helpPrintsUsageWithoutADisplay()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        const Run r = run({QStringLiteral("--help")}, env);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("Usage: switchboard"));
+        QVERIFY(r.out.contains("--version"));
+        QVERIFY(r.err.isEmpty());
+    }
+
+    void versionPrintsOneLine()
+    {
+        const Run r = run({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("switchboard "));
+        QCOMPARE(r.out.count('\n'), 1);
+    }
+
+    void badOptionExitsTwoWithAClearMessage()
+    {
+        const Run r = run({QStringLiteral("--no-such-option")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.contains("unknown option '--no-such-option'"), r.err.constData());
+    }
+
+    void windowStartsAndStaysUpOffscreen()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("HOME"), QDir::tempPath());
+        QProcess proc;
+        proc.setProcessEnvironment(env);
+        proc.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE), QStringList{});
+        QVERIFY(proc.waitForStarted());
+        // A GUI process that is still running after a second has got past start-up.
+        QVERIFY2(!proc.waitForFinished(1500), proc.readAllStandardError().constData());
+        proc.terminate();
+        QVERIFY(proc.waitForFinished(10000));
+        QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(proc.exitCode(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExecutable)
