@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The two Quick start commands (see README):
+#   bash packaging/dev.sh run    install what is missing, build, start the app
+#   bash packaging/dev.sh test   install what is missing, build, run the whole test suite
+#                                (normal build, then AddressSanitizer + UBSan build)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+configure_and_build() { # dir, extra cmake args...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja -DSB_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+cmd=${1:-}
+case "$cmd" in
+  run)
+    bash packaging/install-deps.sh
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    shift
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+      echo "dev.sh: no display found (DISPLAY/WAYLAND_DISPLAY unset): starting offscreen; stop with Ctrl-C." >&2
+      export QT_QPA_PLATFORM=offscreen
+    fi
+    exec build/ui/switchboard "$@"
+    ;;
+  test)
+    bash packaging/install-deps.sh
+    echo "== oracle: npm packages (twilio helper library)"
+    npm ci --prefix tests/oracle --no-audit --no-fund --loglevel=error
+    echo "== checks: formatting and layering"
+    bash tests/checks.sh
+    echo "== build + test: normal"
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    (cd build && ctest --output-on-failure -j "$jobs")
+    echo "== build + test: AddressSanitizer + UndefinedBehaviorSanitizer"
+    configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_BUILD_BENCH=OFF
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+    export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    (cd build-asan && ctest --output-on-failure -j "$jobs")
+    echo "== all tests passed (normal and sanitizer builds)"
+    ;;
+  *)
+    echo "usage: bash packaging/dev.sh run|test" >&2
+    exit 2
+    ;;
+esac
