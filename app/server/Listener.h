@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/Result.h"
+#include "server/ConnectionGate.h"
+#include "twilio/Form.h"
+#include "twilio/Signature.h"
+
+#include <QAbstractHttpServer>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QPointer>
+#include <functional>
+#include <memory>
+
+class QWebSocket;
+class QWebSocketServer;
+
+namespace sb::server {
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+/// The webhook routes the listener serves; each has its own handler in the call layer.
+enum class Route { Voice, Status, Recording, ProcessVoice, Transcription, StreamStatus, Health };
+QString routeName(Route route);
+
+struct ListenerConfig
+{
+    QHostAddress bindAddress = QHostAddress::LocalHost;
+    quint16 port = 0; ///< 0: any free port
+    /// Public base URL Twilio uses (tunnel or --public-url), e.g. `https://abc.trycloudflare.com`.
+    /// Signatures are checked against it. Empty: `http://<bind>:<port>`.
+    QString publicUrl;
+    bool validateSignatures = true;
+    GateLimits gate;
+    qint64 maxWebSocketFrameBytes = 64 * 1024;
+    qint64 maxWebSocketMessageBytes = 256 * 1024;
+    int webSocketHandshakeTimeoutMs = 10000;
+    QByteArray streamPath = "/stream";
+};
+
+/// One webhook as the call layer sees it: already size-checked and signature-checked.
+struct WebhookRequest
+{
+    Route route = Route::Health;
+    QByteArray method;
+    QByteArray path;
+    QByteArray query;
+    HeaderList headers;
+    QByteArray body;
+    twilio::FormParams params; ///< form body (POST) or query (GET)
+    QString remoteAddress;
+    QString signedUrl; ///< the public URL the signature was checked against
+};
+
+struct WebhookReply
+{
+    int status = 200;
+    QByteArray contentType = "text/xml";
+    QByteArray body;
+    HeaderList extraHeaders;
+};
+
+/// Everything about one exchange, for the webhook log (inspect and replay).
+struct WebhookExchange
+{
+    QDateTime receivedAt;
+    QString remoteAddress;
+    QByteArray method;
+    QByteArray path;
+    QByteArray query;
+    HeaderList requestHeaders;
+    QByteArray requestBody;
+    int status = 0;
+    HeaderList responseHeaders;
+    QByteArray responseBody;
+    qint64 durationMicros = 0;
+    QString signatureVerdict; ///< valid, mismatch, missing-signature, not-checked, ...
+    QString note;             ///< why it was refused, or a warning
+    QString callSid;
+};
+
+/// The embedded listener: Twilio webhooks over HTTP and Media Streams over WebSocket on one port.
+/// Requests pass the ConnectionGate (sizes, time, rates), then routing (404/405), then the
+/// X-Twilio-Signature check against the public URL (403), and only then reach the handler.
+/// Each HTTP response closes its connection, so every request goes through the gate.
+///
+/// Lives on the network thread; the handler is called there and must not block.
+class Listener : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    using Handler = std::function<WebhookReply(const WebhookRequest&)>;
+    using TokenSource = std::function<QByteArray()>;
+
+    explicit Listener(ListenerConfig config, QObject* parent = nullptr);
+    ~Listener() override;
+
+    /// Binds and listens. Fails with a clear reason (port in use, address not available).
+    Result<quint16> start();
+    quint16 port() const;
+    const ListenerConfig& config() const { return m_config; }
+
+    void setHandler(Handler handler) { m_handler = std::move(handler); }
+    /// Where the auth token comes from (the keychain); asked on every check, never stored here.
+    void setTokenSource(TokenSource source) { m_tokenSource = std::move(source); }
+    void setPublicUrl(const QString& url);
+    QString publicUrl() const;
+    /// The wss:// URL of the Media Streams endpoint, as TwiML should name it.
+    QString streamUrl() const;
+
+signals:
+    void exchangeLogged(const sb::server::WebhookExchange& exchange);
+    /// A Media Streams WebSocket whose upgrade passed the signature check. The receiver owns it.
+    void mediaSocketAccepted(QWebSocket* socket);
+
+protected:
+    bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
+    void missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) override;
+
+private:
+    void handleUpgrade(QTcpSocket* socket, const HttpHead& head);
+    void handleRejected(const QString& address,
+                        const QByteArray& method,
+                        const QByteArray& target,
+                        int status,
+                        const QByteArray& reason);
+    void respond(const QHttpServerRequest& request,
+                 QTcpSocket* socket,
+                 WebhookExchange& exchange,
+                 const WebhookReply& reply,
+                 const QElapsedTimer& timer);
+    twilio::signature::Check checkSignature(const QByteArray& header,
+                                            const QString& url,
+                                            const twilio::FormParams& params,
+                                            const QByteArray& body,
+                                            bool jsonBody) const;
+
+    ListenerConfig m_config;
+    ConnectionGate* m_gate = nullptr;
+    QWebSocketServer* m_webSockets = nullptr;
+    Handler m_handler;
+    TokenSource m_tokenSource;
+    QHash<QString, qint64> m_lastRejectLogMs;
+};
+
+} // namespace sb::server
+
+Q_DECLARE_METATYPE(sb::server::WebhookExchange)
