@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "calls/CallRegistry.h"
+
+#include "common/Logging.h"
+#include "twilio/Signature.h"
+#include "twilio/WebhookParams.h"
+
+#include <QRandomGenerator>
+
+namespace sb::calls {
+namespace {
+
+using server::WebhookReply;
+using server::WebhookRequest;
+
+int rank(CallState s)
+{
+    switch (s) {
+    case CallState::Ringing:
+        return 0;
+    case CallState::InProgress:
+        return 1;
+    case CallState::Streaming:
+        return 1;
+    case CallState::Completed:
+        return 2;
+    case CallState::Failed:
+        return 2;
+    }
+    return 0;
+}
+
+WebhookReply twimlReply(QByteArray body)
+{
+    WebhookReply reply;
+    reply.body = std::move(body);
+    return reply;
+}
+
+WebhookReply badRequest(const Error& error)
+{
+    WebhookReply reply;
+    reply.status = 400;
+    reply.contentType = "text/plain; charset=utf-8";
+    reply.body = error.message.toUtf8() + '\n';
+    return reply;
+}
+
+QByteArray randomToken()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    return QByteArray(reinterpret_cast<const char*>(words), sizeof(words)).toHex();
+}
+
+QDateTime nowUtc()
+{
+    return QDateTime::currentDateTimeUtc();
+}
+
+} // namespace
+
+QString stateName(CallState state)
+{
+    switch (state) {
+    case CallState::Ringing:
+        return QStringLiteral("ringing");
+    case CallState::InProgress:
+        return QStringLiteral("in-progress");
+    case CallState::Streaming:
+        return QStringLiteral("streaming");
+    case CallState::Completed:
+        return QStringLiteral("completed");
+    case CallState::Failed:
+        return QStringLiteral("failed");
+    }
+    return QString();
+}
+
+std::optional<CallState> callStateFromString(QStringView text)
+{
+    for (CallState s :
+         {CallState::Ringing, CallState::InProgress, CallState::Streaming, CallState::Completed, CallState::Failed}) {
+        if (text == stateName(s))
+            return s;
+    }
+    return std::nullopt;
+}
+
+bool isTerminal(CallState state)
+{
+    return state == CallState::Completed || state == CallState::Failed;
+}
+
+CallRegistry::CallRegistry(FlowLibrary flows, QString activeFlow, QObject* parent)
+    : QObject(parent)
+    , m_flows(std::move(flows))
+    , m_activeFlow(std::move(activeFlow))
+    , m_tokens(randomToken)
+{
+    qRegisterMetaType<sb::calls::Call>();
+    qRegisterMetaType<sb::calls::CallEvent>();
+    if (!m_flows.find(m_activeFlow))
+        m_activeFlow = QLatin1String(FlowLibrary::kDefaultFlow);
+}
+
+void CallRegistry::setUrls(const QString& publicUrl, const QString& streamUrl)
+{
+    m_publicUrl = publicUrl;
+    m_streamUrl = streamUrl;
+}
+
+void CallRegistry::setActiveFlow(const QString& name)
+{
+    if (m_flows.find(name))
+        m_activeFlow = name;
+}
+
+void CallRegistry::restore(const QList<Call>& calls)
+{
+    for (const Call& call : calls) {
+        if (!m_calls.contains(call.callSid)) {
+            Call copy = call;
+            copy.activeStreams.clear(); // their sockets died with the old process
+            if (copy.state == CallState::Streaming)
+                copy.state = CallState::InProgress;
+            m_calls.insert(copy.callSid, copy);
+        }
+    }
+}
+
+const Call* CallRegistry::find(const QString& callSid) const
+{
+    auto it = m_calls.constFind(callSid);
+    return it == m_calls.constEnd() ? nullptr : &it.value();
+}
+
+WebhookReply CallRegistry::handle(const WebhookRequest& request)
+{
+    switch (request.route) {
+    case server::Route::Voice:
+        return onVoice(request);
+    case server::Route::Status:
+        return onStatus(request);
+    case server::Route::Recording:
+        return onRecording(request);
+    case server::Route::ProcessVoice:
+        return onProcessVoice(request);
+    case server::Route::Transcription:
+        return onTranscription(request);
+    case server::Route::StreamStatus:
+        return onStreamStatus(request);
+    case server::Route::Health:
+        break;
+    }
+    return twimlReply(emptyTwiml());
+}
+
+Call& CallRegistry::ensureCall(const QString& callSid, const QString& accountSid)
+{
+    auto it = m_calls.find(callSid);
+    if (it == m_calls.end()) {
+        Call call;
+        call.callSid = callSid;
+        call.accountSid = accountSid;
+        call.createdAt = nowUtc();
+        call.flow = m_activeFlow;
+        call.token = m_tokens();
+        it = m_calls.insert(callSid, call);
+    }
+    return it.value();
+}
+
+void CallRegistry::setState(Call& call, CallState state)
+{
+    if (isTerminal(call.state) || rank(state) < rank(call.state))
+        return;
+    // Streaming is InProgress with a live stream: only streamEnded() leaves it.
+    if (call.state == CallState::Streaming && state == CallState::InProgress)
+        return;
+    call.state = state;
+}
+
+const Flow& CallRegistry::flowFor(const Call& call) const
+{
+    if (const Flow* flow = m_flows.find(call.flow))
+        return *flow;
+    return *m_flows.find(m_activeFlow);
+}
+
+FlowContext CallRegistry::contextFor(const Call& call) const
+{
+    FlowContext context;
+    context.publicUrl = m_publicUrl;
+    context.streamUrl = m_streamUrl;
+    context.callSid = call.callSid;
+    context.callToken = QString::fromLatin1(call.token);
+    context.chunkIndex = call.chunks;
+    return context;
+}
+
+void CallRegistry::emitEvent(const QString& callSid, const QString& kind, const QJsonObject& detail)
+{
+    emit eventRecorded(CallEvent{callSid, nowUtc(), kind, detail});
+}
+
+void CallRegistry::recordEvent(const QString& callSid, const QString& kind, const QJsonObject& detail)
+{
+    emitEvent(callSid, kind, detail);
+}
+
+WebhookReply CallRegistry::onVoice(const WebhookRequest& request)
+{
+    const auto parsed = twilio::parseVoiceRequest(request.params);
+    if (!parsed.ok())
+        return badRequest(parsed.error());
+    const twilio::CallParams& p = parsed->call;
+    Call& call = ensureCall(p.callSid, p.accountSid);
+    call.from = p.from;
+    call.to = p.to;
+    call.direction = twilio::toWireString(p.direction);
+    call.twilioStatus = twilio::toWireString(p.callStatus);
+    if (twilio::isTerminal(p.callStatus)) {
+        setState(call, p.callStatus == twilio::CallStatus::Completed ? CallState::Completed : CallState::Failed);
+    } else {
+        // Returning TwiML with verbs answers the call.
+        if (!call.answeredAt.isValid())
+            call.answeredAt = nowUtc();
+        setState(call, CallState::InProgress);
+    }
+    QJsonObject detail{{QStringLiteral("from"), call.from},
+                       {QStringLiteral("to"), call.to},
+                       {QStringLiteral("direction"), call.direction},
+                       {QStringLiteral("flow"), call.flow},
+                       {QStringLiteral("call_status"), call.twilioStatus}};
+    if (parsed->errorCode)
+        detail.insert(QStringLiteral("error_code"), *parsed->errorCode);
+    emitEvent(call.callSid, QStringLiteral("webhook.voice"), detail);
+    emit callChanged(call);
+    if (isTerminal(call.state))
+        return twimlReply(emptyTwiml());
+    return twimlReply(voiceTwiml(flowFor(call), contextFor(call)));
+}
+
+WebhookReply CallRegistry::onStatus(const WebhookRequest& request)
+{
+    const auto parsed = twilio::parseCallStatusCallback(request.params);
+    if (!parsed.ok())
+        return badRequest(parsed.error());
+    const twilio::CallStatusCallback& cb = parsed.value();
+    Call& call = ensureCall(cb.call.callSid, cb.call.accountSid);
+    if (call.from.isEmpty())
+        call.from = cb.call.from;
+    if (call.to.isEmpty())
+        call.to = cb.call.to;
+    if (call.direction.isEmpty())
+        call.direction = twilio::toWireString(cb.call.direction);
+    const QString status = twilio::toWireString(cb.call.callStatus);
+    QJsonObject detail{{QStringLiteral("call_status"), status}};
+    if (cb.sequenceNumber)
+        detail.insert(QStringLiteral("sequence"), *cb.sequenceNumber);
+    if (cb.callDuration)
+        detail.insert(QStringLiteral("call_duration"), *cb.callDuration);
+    if (cb.sipResponseCode)
+        detail.insert(QStringLiteral("sip_response_code"), *cb.sipResponseCode);
+
+    if (cb.sequenceNumber && *cb.sequenceNumber <= call.lastStatusSequence) {
+        detail.insert(QStringLiteral("newest_sequence"), call.lastStatusSequence);
+        emitEvent(call.callSid, QStringLiteral("status.stale"), detail);
+        return twimlReply(emptyTwiml());
+    }
+    if (cb.sequenceNumber)
+        call.lastStatusSequence = *cb.sequenceNumber;
+
+    const QDateTime at = cb.timestamp.value_or(nowUtc());
+    const CallState before = call.state;
+    switch (cb.call.callStatus) {
+    case twilio::CallStatus::Queued:
+    case twilio::CallStatus::Initiated:
+    case twilio::CallStatus::Ringing:
+        setState(call, CallState::Ringing);
+        break;
+    case twilio::CallStatus::InProgress:
+        if (!call.answeredAt.isValid())
+            call.answeredAt = at;
+        setState(call, CallState::InProgress);
+        break;
+    case twilio::CallStatus::Completed:
+        setState(call, CallState::Completed);
+        break;
+    case twilio::CallStatus::Busy:
+    case twilio::CallStatus::Failed:
+    case twilio::CallStatus::NoAnswer:
+    case twilio::CallStatus::Canceled:
+        setState(call, CallState::Failed);
+        break;
+    }
+    if (isTerminal(call.state) && !isTerminal(before)) {
+        call.endedAt = at;
+        call.twilioStatus = status;
+        if (cb.callDuration)
+            call.durationSeconds = *cb.callDuration;
+        else if (call.answeredAt.isValid())
+            call.durationSeconds = call.answeredAt.secsTo(at);
+    } else if (!isTerminal(before)) {
+        call.twilioStatus = status;
+    }
+    emitEvent(call.callSid, QStringLiteral("status.") + status, detail);
+    emit callChanged(call);
+    return twimlReply(emptyTwiml());
+}
+
+WebhookReply CallRegistry::onRecording(const WebhookRequest& request)
+{
+    const auto parsed = twilio::parseRecordingStatusCallback(request.params);
+    if (!parsed.ok())
+        return badRequest(parsed.error());
+    const auto& cb = parsed.value();
+    ensureCall(cb.callSid, cb.accountSid);
+    QJsonObject detail{{QStringLiteral("recording_sid"), cb.recordingSid},
+                       {QStringLiteral("status"), twilio::toWireString(cb.status)}};
+    if (cb.recordingUrl)
+        detail.insert(QStringLiteral("url"), *cb.recordingUrl);
+    if (cb.recordingDuration)
+        detail.insert(QStringLiteral("duration"), *cb.recordingDuration);
+    if (cb.recordingChannels)
+        detail.insert(QStringLiteral("channels"), *cb.recordingChannels);
+    if (cb.recordingSource)
+        detail.insert(QStringLiteral("source"), *cb.recordingSource);
+    if (cb.errorCode)
+        detail.insert(QStringLiteral("error_code"), *cb.errorCode);
+    emitEvent(cb.callSid, QStringLiteral("recording.") + twilio::toWireString(cb.status), detail);
+    return twimlReply(emptyTwiml());
+}
+
+WebhookReply CallRegistry::onProcessVoice(const WebhookRequest& request)
+{
+    const auto parsed = twilio::parseRecordActionRequest(request.params);
+    if (!parsed.ok())
+        return badRequest(parsed.error());
+    const auto& action = parsed.value();
+    Call& call = ensureCall(action.call.callSid, action.call.accountSid);
+    ++call.chunks;
+    QJsonObject detail{{QStringLiteral("chunk"), call.chunks}, {QStringLiteral("recording_url"), action.recordingUrl}};
+    if (action.recordingDuration)
+        detail.insert(QStringLiteral("duration"), *action.recordingDuration);
+    if (action.digits)
+        detail.insert(QStringLiteral("digits"), *action.digits);
+    if (action.recordingSid)
+        detail.insert(QStringLiteral("recording_sid"), *action.recordingSid);
+    emitEvent(call.callSid, QStringLiteral("chunk"), detail);
+    emit callChanged(call);
+    if (action.endedByHangup() || isTerminal(call.state))
+        return twimlReply(emptyTwiml());
+    return twimlReply(chunkTwiml(flowFor(call), contextFor(call)));
+}
+
+WebhookReply CallRegistry::onTranscription(const WebhookRequest& request)
+{
+    const auto parsed = twilio::parseTranscriptionCallback(request.params);
+    if (!parsed.ok())
+        return badRequest(parsed.error());
+    const auto& cb = parsed.value();
+    ensureCall(cb.callSid, cb.accountSid);
+    QJsonObject detail{{QStringLiteral("transcription_sid"), cb.transcriptionSid}};
+    if (cb.sequenceId)
+        detail.insert(QStringLiteral("sequence"), *cb.sequenceId);
+    if (cb.track)
+        detail.insert(QStringLiteral("track"), twilio::toWireString(*cb.track));
+    if (cb.data) {
+        detail.insert(QStringLiteral("transcript"), cb.data->transcript);
+        if (cb.data->confidence)
+            detail.insert(QStringLiteral("confidence"), *cb.data->confidence);
+    }
+    if (cb.isFinal)
+        detail.insert(QStringLiteral("final"), *cb.isFinal);
+    if (cb.stability)
+        detail.insert(QStringLiteral("stability"), *cb.stability);
+    if (cb.errorCode)
+        detail.insert(QStringLiteral("error_code"), *cb.errorCode);
+    if (cb.errorMessage)
+        detail.insert(QStringLiteral("error"), *cb.errorMessage);
+    emitEvent(cb.callSid, QStringLiteral("transcription.") + twilio::toWireString(cb.event), detail);
+    WebhookReply reply;
+    reply.status = 204;
+    return reply;
+}
+
+WebhookReply CallRegistry::onStreamStatus(const WebhookRequest& request)
+{
+    const auto parsed = twilio::parseStreamStatusCallback(request.params);
+    if (!parsed.ok())
+        return badRequest(parsed.error());
+    const auto& cb = parsed.value();
+    ensureCall(cb.callSid, cb.accountSid);
+    QJsonObject detail{{QStringLiteral("stream_sid"), cb.streamSid}};
+    if (cb.streamName)
+        detail.insert(QStringLiteral("name"), *cb.streamName);
+    if (cb.streamError)
+        detail.insert(QStringLiteral("error"), *cb.streamError);
+    emitEvent(cb.callSid, QStringLiteral("stream-status.") + twilio::toWireString(cb.event), detail);
+    return twimlReply(emptyTwiml());
+}
+
+Result<Call> CallRegistry::bindStream(const QString& callSid, const QByteArray& token, const QString& streamSid)
+{
+    auto it = m_calls.find(callSid);
+    if (it == m_calls.end())
+        return makeError(QStringLiteral("unknown-call"), QStringLiteral("no call %1 is known").arg(callSid));
+    Call& call = it.value();
+    if (isTerminal(call.state))
+        return makeError(QStringLiteral("call-ended"), QStringLiteral("call %1 has ended").arg(callSid));
+    if (token.isEmpty() || !twilio::signature::constantTimeEquals(token, call.token))
+        return makeError(QStringLiteral("bad-token"),
+                         QStringLiteral("stream for %1 did not present the call's token").arg(callSid));
+    call.activeStreams.insert(streamSid);
+    setState(call, CallState::Streaming);
+    emit callChanged(call);
+    return call;
+}
+
+bool CallRegistry::isBidirectional(const QString& callSid) const
+{
+    const Call* call = find(callSid);
+    return call && flowFor(*call).mode == FlowMode::Assistant;
+}
+
+void CallRegistry::streamEnded(const QString& callSid, const QString& streamSid, const QString& reason)
+{
+    auto it = m_calls.find(callSid);
+    if (it == m_calls.end())
+        return;
+    Call& call = it.value();
+    if (!call.activeStreams.remove(streamSid))
+        return;
+    if (call.activeStreams.isEmpty() && call.state == CallState::Streaming)
+        call.state = CallState::InProgress;
+    emitEvent(callSid,
+              QStringLiteral("stream.closed"),
+              QJsonObject{{QStringLiteral("stream_sid"), streamSid}, {QStringLiteral("reason"), reason}});
+    emit callChanged(call);
+}
+
+} // namespace sb::calls

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "calls/Flow.h"
+#include "calls/FlowLibrary.h"
+#include "server/Listener.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+#include <functional>
+
+namespace sb::calls {
+
+/// The console's view of a call. Twilio's own status is kept in `twilioStatus`.
+enum class CallState { Ringing, InProgress, Streaming, Completed, Failed };
+QString stateName(CallState state);
+std::optional<CallState> callStateFromString(QStringView text);
+bool isTerminal(CallState state);
+
+struct Call
+{
+    QString callSid;
+    QString accountSid;
+    QString from;
+    QString to;
+    QString direction;
+    CallState state = CallState::Ringing;
+    QString twilioStatus; ///< last CallStatus Twilio reported (completed, busy, no-answer...)
+    QString flow;
+    QByteArray token; ///< per-call token the media stream must present
+    QDateTime createdAt;
+    QDateTime answeredAt;
+    QDateTime endedAt;
+    qint64 durationSeconds = -1;
+    qint64 lastStatusSequence = -1;
+    int chunks = 0; ///< <Record> chunks received (chunked/hybrid)
+    QSet<QString> activeStreams;
+};
+
+/// Something that happened to a call, in arrival order. `kind` names are stable (stored and
+/// shown): webhook.voice, status.<CallStatus>, status.stale, recording.<status>, chunk,
+/// transcription.<event>, stream-status.<event>, stream.start, stream.stop, dtmf, mark,
+/// stream.rejected, stream.closed.
+struct CallEvent
+{
+    QString callSid;
+    QDateTime at;
+    QString kind;
+    QJsonObject detail;
+};
+
+/// The call registry: the per-call state machine fed by webhooks (through handle()) and by media
+/// sessions. It tolerates Twilio's out-of-order and repeated callbacks: status callbacks older
+/// than the newest seen SequenceNumber are recorded but change nothing, states never move
+/// backwards, and a terminal state is final. Webhooks for calls it has never seen (for example
+/// after a restart) create the call. Every change is announced by callChanged() and every event
+/// by eventRecorded(), in order, for storage to persist.
+///
+/// Lives on the network thread (it answers webhooks synchronously).
+class CallRegistry : public QObject
+{
+    Q_OBJECT
+
+public:
+    using TokenGenerator = std::function<QByteArray()>;
+
+    explicit CallRegistry(FlowLibrary flows, QString activeFlow, QObject* parent = nullptr);
+
+    /// Answers one webhook that already passed the listener's checks.
+    server::WebhookReply handle(const server::WebhookRequest& request);
+
+    /// URLs the flows put into TwiML (follow the tunnel when it changes).
+    void setUrls(const QString& publicUrl, const QString& streamUrl);
+    void setActiveFlow(const QString& name);
+    QString activeFlow() const { return m_activeFlow; }
+    void setTokenGenerator(TokenGenerator generator) { m_tokens = std::move(generator); }
+
+    /// Puts back calls that were live when the process stopped (crash recovery).
+    void restore(const QList<Call>& calls);
+
+    const Call* find(const QString& callSid) const;
+    QList<Call> calls() const { return m_calls.values(); }
+
+    /// Media sessions: binds a stream to its call. Fails (with a reason for the close frame) when
+    /// the call is unknown, over, or the token does not match.
+    Result<Call> bindStream(const QString& callSid, const QByteArray& token, const QString& streamSid);
+    /// True when the call's flow uses a bidirectional <Connect><Stream>.
+    bool isBidirectional(const QString& callSid) const;
+    void streamEnded(const QString& callSid, const QString& streamSid, const QString& reason);
+    /// Records an event that came from a media session (dtmf, mark, stream.start...).
+    void recordEvent(const QString& callSid, const QString& kind, const QJsonObject& detail);
+
+signals:
+    void callChanged(const sb::calls::Call& call);
+    void eventRecorded(const sb::calls::CallEvent& event);
+
+private:
+    server::WebhookReply onVoice(const server::WebhookRequest& request);
+    server::WebhookReply onStatus(const server::WebhookRequest& request);
+    server::WebhookReply onRecording(const server::WebhookRequest& request);
+    server::WebhookReply onProcessVoice(const server::WebhookRequest& request);
+    server::WebhookReply onTranscription(const server::WebhookRequest& request);
+    server::WebhookReply onStreamStatus(const server::WebhookRequest& request);
+
+    Call& ensureCall(const QString& callSid, const QString& accountSid);
+    void setState(Call& call, CallState state);
+    void emitEvent(const QString& callSid, const QString& kind, const QJsonObject& detail);
+    FlowContext contextFor(const Call& call) const;
+    const Flow& flowFor(const Call& call) const;
+
+    FlowLibrary m_flows;
+    QString m_activeFlow;
+    QString m_publicUrl;
+    QString m_streamUrl;
+    TokenGenerator m_tokens;
+    QHash<QString, Call> m_calls;
+};
+
+} // namespace sb::calls
+
+Q_DECLARE_METATYPE(sb::calls::Call)
+Q_DECLARE_METATYPE(sb::calls::CallEvent)

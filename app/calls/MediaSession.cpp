@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "calls/MediaSession.h"
+
+#include "audio/MuLaw.h"
+#include "calls/CallRegistry.h"
+#include "common/Logging.h"
+
+#include <QDir>
+#include <QJsonObject>
+#include <QTimer>
+#include <QWebSocket>
+#include <bit>
+
+namespace sb::calls {
+namespace {
+
+using twilio::MediaTrack;
+
+constexpr qint64 kSamplesPerMs = 8;         // 8 kHz
+constexpr qint64 kToleranceSamples = 2 * 8; // 2 ms of timestamp jitter is not a gap
+constexpr qsizetype kRecentSequences = 512; // window for duplicate detection
+
+std::array<qint64, 64> g_latency{};
+
+int trackIndex(MediaTrack t)
+{
+    return t == MediaTrack::Inbound ? 0 : 1;
+}
+
+QString safeFileComponent(QString s)
+{
+    for (QChar& c : s) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('-') && c != QLatin1Char('_'))
+            c = QLatin1Char('_');
+    }
+    return s.left(80);
+}
+
+} // namespace
+
+MediaSession::MediaSession(
+    QWebSocket* socket, CallRegistry* registry, QString audioDir, MediaLimits limits, QObject* parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_registry(registry)
+    , m_audioDir(std::move(audioDir))
+    , m_limits(limits)
+{
+    qRegisterMetaType<sb::calls::TrackStats>();
+    m_clock.start();
+    m_rate = server::TokenBucket(m_limits.messagesPerSecond, m_limits.messageBurst, 0);
+    m_tracks[0].stats.track = twilio::toWireString(MediaTrack::Inbound);
+    m_tracks[1].stats.track = twilio::toWireString(MediaTrack::Outbound);
+    socket->setParent(this);
+    connect(socket, &QWebSocket::textMessageReceived, this, &MediaSession::handleText);
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this] { handleBinary(); });
+    connect(socket, &QWebSocket::disconnected, this, [this] {
+        finish(m_bound ? QStringLiteral("socket closed without stop") : QStringLiteral("socket closed before start"));
+    });
+    m_startTimer = new QTimer(this);
+    m_startTimer->setSingleShot(true);
+    connect(m_startTimer, &QTimer::timeout, this, [this] {
+        if (!m_bound)
+            reject(QStringLiteral("no valid start message within %1 ms").arg(m_limits.startTimeoutMs));
+    });
+    m_startTimer->start(m_limits.startTimeoutMs);
+}
+
+MediaSession::~MediaSession()
+{
+    finish(QStringLiteral("shutdown"));
+}
+
+TrackStats MediaSession::stats(MediaTrack which) const
+{
+    return m_tracks[trackIndex(which)].stats;
+}
+
+const std::array<qint64, 64>& MediaSession::latencyHistogram()
+{
+    return g_latency;
+}
+
+void MediaSession::resetLatencyHistogram()
+{
+    g_latency.fill(0);
+}
+
+void MediaSession::handleBinary()
+{
+    // Twilio sends JSON text frames only (a binary frame is its 31950 case).
+    reportMalformed(twilio::binaryFrameError());
+}
+
+void MediaSession::reportMalformed(const Error& error)
+{
+    ++m_malformed;
+    if (m_reportedMalformed)
+        return;
+    m_reportedMalformed = true; // reported once per stream, like Twilio's 31950/31951 warnings
+    qCWarning(log::app).noquote() << "media: stream"
+                                  << (m_start.streamSid.isEmpty() ? QStringLiteral("(unbound)") : m_start.streamSid)
+                                  << "sent an invalid message (" << twilio::twilioErrorCode(error)
+                                  << "):" << error.message;
+    if (m_bound) {
+        m_registry->recordEvent(m_start.callSid,
+                                QStringLiteral("stream.invalid-message"),
+                                QJsonObject{{QStringLiteral("stream_sid"), m_start.streamSid},
+                                            {QStringLiteral("code"), twilio::twilioErrorCode(error)},
+                                            {QStringLiteral("reason"), error.message}});
+    }
+}
+
+void MediaSession::handleText(const QString& text)
+{
+    QElapsedTimer arrival;
+    arrival.start();
+    if (m_finished)
+        return;
+    if (!m_rate.take(m_clock.elapsed())) {
+        reject(QStringLiteral("message rate above %1 per second").arg(m_limits.messagesPerSecond));
+        return;
+    }
+    twilio::ParseOptions options;
+    if (m_bound)
+        options.expectedStreamSid = m_start.streamSid;
+    const auto parsed = twilio::parseTwilioMessage(QStringView(text), options);
+    if (!parsed.ok()) {
+        reportMalformed(parsed.error());
+        return;
+    }
+    const twilio::TwilioMessage& message = parsed.value();
+    if (const auto* media = std::get_if<twilio::MediaMessage>(&message)) {
+        if (m_bound)
+            handleMedia(*media, arrival);
+        else
+            reportMalformed(makeError(QStringLiteral("media-before-start"), QStringLiteral("media before start")));
+        return;
+    }
+    if (std::holds_alternative<twilio::ConnectedMessage>(message)) {
+        m_connected = true;
+        return;
+    }
+    if (const auto* start = std::get_if<twilio::StartMessage>(&message)) {
+        if (m_bound)
+            reportMalformed(makeError(QStringLiteral("second-start"), QStringLiteral("a second start message")));
+        else
+            handleStart(*start);
+        return;
+    }
+    if (!m_bound) {
+        reportMalformed(makeError(QStringLiteral("before-start"),
+                                  QStringLiteral("%1 before start").arg(twilio::eventName(message))));
+        return;
+    }
+    if (const auto* dtmf = std::get_if<twilio::DtmfMessage>(&message)) {
+        m_registry->recordEvent(m_start.callSid,
+                                QStringLiteral("dtmf"),
+                                QJsonObject{{QStringLiteral("stream_sid"), m_start.streamSid},
+                                            {QStringLiteral("digit"), dtmf->digit},
+                                            {QStringLiteral("sequence"), dtmf->sequenceNumber}});
+    } else if (const auto* mark = std::get_if<twilio::MarkMessage>(&message)) {
+        m_registry->recordEvent(m_start.callSid,
+                                QStringLiteral("mark"),
+                                QJsonObject{{QStringLiteral("stream_sid"), m_start.streamSid},
+                                            {QStringLiteral("name"), mark->name},
+                                            {QStringLiteral("sequence"), mark->sequenceNumber}});
+    } else if (const auto* stop = std::get_if<twilio::StopMessage>(&message)) {
+        handleStop(*stop);
+    }
+}
+
+void MediaSession::handleStart(const twilio::StartMessage& start)
+{
+    const QByteArray token = start.customParameter(QString::fromLatin1(kCallTokenParameter)).toLatin1();
+    const auto call = m_registry->bindStream(start.callSid, token, start.streamSid);
+    if (!call.ok()) {
+        if (m_registry->find(start.callSid)) {
+            m_registry->recordEvent(start.callSid,
+                                    QStringLiteral("stream.rejected"),
+                                    QJsonObject{{QStringLiteral("stream_sid"), start.streamSid},
+                                                {QStringLiteral("reason"), call.error().message}});
+        }
+        reject(call.error().message);
+        return;
+    }
+    m_start = start;
+    m_bound = true;
+    m_maxSequence = start.sequenceNumber;
+    m_startTimer->stop();
+    m_bidirectional = m_registry->isBidirectional(start.callSid);
+
+    const QString dir = QDir(m_audioDir).filePath(safeFileComponent(start.callSid));
+    QDir().mkpath(dir);
+    for (MediaTrack t : start.tracks) {
+        Track& tr = track(t);
+        tr.stats.streamSid = start.streamSid;
+        tr.stats.callSid = start.callSid;
+        tr.stats.wavPath = QDir(dir).filePath(safeFileComponent(start.streamSid) + QLatin1Char('-') +
+                                              twilio::toWireString(t) + QStringLiteral(".wav"));
+        tr.wav = std::make_unique<audio::WavWriter>();
+        audio::WavWriter::Options options;
+        options.flushIntervalMs = m_limits.wavFlushIntervalMs;
+        options.replaceExisting = true;
+        if (!tr.wav->open(tr.stats.wavPath, options)) {
+            qCWarning(log::app).noquote()
+                << "media: cannot capture" << tr.stats.wavPath << "-" << tr.wav->errorString();
+            tr.wav.reset();
+        }
+        emit statsChanged(tr.stats);
+    }
+    QJsonObject parameters;
+    for (const auto& [name, value] : start.customParameters) {
+        if (name != QLatin1String(kCallTokenParameter))
+            parameters.insert(name, value);
+    }
+    QStringList tracks;
+    for (MediaTrack t : start.tracks)
+        tracks << twilio::toWireString(t);
+    m_registry->recordEvent(start.callSid,
+                            QStringLiteral("stream.start"),
+                            QJsonObject{{QStringLiteral("stream_sid"), start.streamSid},
+                                        {QStringLiteral("tracks"), tracks.join(QLatin1Char(','))},
+                                        {QStringLiteral("bidirectional"), m_bidirectional},
+                                        {QStringLiteral("custom_parameters"), parameters}});
+    emit bound(start.callSid, start.streamSid);
+}
+
+MediaSession::Track& MediaSession::track(MediaTrack which)
+{
+    return m_tracks[trackIndex(which)];
+}
+
+void MediaSession::handleMedia(const twilio::MediaMessage& media, const QElapsedTimer& arrival)
+{
+    Track& tr = track(media.track);
+    TrackStats& s = tr.stats;
+    if (s.streamSid.isEmpty()) { // a track the start message did not announce
+        reportMalformed(makeError(
+            QStringLiteral("unannounced-track"),
+            QStringLiteral("media on track %1, which start did not list").arg(twilio::toWireString(media.track))));
+        return;
+    }
+    // Duplicates and reordering, from the stream-wide sequence number.
+    if (m_recentSequences.contains(media.sequenceNumber)) {
+        ++s.duplicates;
+        return;
+    }
+    m_recentSequences.insert(media.sequenceNumber);
+    if (m_recentSequences.size() > kRecentSequences) {
+        const qint64 floor = m_maxSequence - kRecentSequences;
+        m_recentSequences.removeIf([floor](qint64 v) { return v < floor; });
+    }
+    if (media.sequenceNumber < m_maxSequence)
+        ++s.reordered;
+    m_maxSequence = qMax(m_maxSequence, media.sequenceNumber);
+
+    ++s.frames;
+    s.bytes += media.payload.size();
+    const qsizetype samples = media.payload.size();
+    if (qsizetype(m_pcm.size()) < samples)
+        m_pcm.resize(size_t(samples));
+    audio::mulaw::decode(reinterpret_cast<const uint8_t*>(media.payload.constData()), samples, m_pcm.data());
+    const qint64 ns = arrival.nsecsElapsed();
+    ++g_latency[size_t(std::min<int>(63, int(std::bit_width(quint64(ns)))))];
+    if (m_tap)
+        m_tap(m_start.callSid, media.track, m_pcm.data(), samples);
+
+    // Place the frame by its timestamp so the file stays aligned with the call's time line.
+    if (tr.firstTimestamp < 0) {
+        tr.firstTimestamp = media.timestamp;
+        tr.expectedTimestamp = media.timestamp;
+    }
+    const qint64 target = (media.timestamp - tr.firstTimestamp) * kSamplesPerMs;
+    if (target + kToleranceSamples < s.samplesWritten) {
+        ++s.late;
+        return;
+    }
+    if (target > s.samplesWritten + kToleranceSamples) {
+        const qint64 missing = target - s.samplesWritten;
+        ++s.gaps;
+        s.missingMs += missing / kSamplesPerMs;
+        if (tr.wav) {
+            static const std::array<int16_t, 800> silence{};
+            for (qint64 left = missing; left > 0;) {
+                const qint64 n = std::min<qint64>(left, qint64(silence.size()));
+                tr.wav->append(silence.data(), qsizetype(n));
+                left -= n;
+            }
+        }
+        s.samplesWritten += missing;
+    }
+    if (tr.wav && !tr.wav->append(m_pcm.data(), samples)) {
+        qCWarning(log::app).noquote() << "media: capture of" << s.wavPath << "failed:" << tr.wav->errorString();
+        tr.wav.reset();
+    }
+    s.samplesWritten += samples;
+}
+
+void MediaSession::handleStop(const twilio::StopMessage& stop)
+{
+    m_registry->recordEvent(m_start.callSid,
+                            QStringLiteral("stream.stop"),
+                            QJsonObject{{QStringLiteral("stream_sid"), m_start.streamSid},
+                                        {QStringLiteral("sequence"), stop.sequenceNumber}});
+    finish(QStringLiteral("stop"));
+    if (m_socket)
+        m_socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("stopped"));
+}
+
+void MediaSession::reject(const QString& reason)
+{
+    qCWarning(log::app).noquote() << "media: closing stream"
+                                  << (m_start.streamSid.isEmpty() ? QStringLiteral("(unbound)") : m_start.streamSid)
+                                  << "-" << reason;
+    if (m_socket)
+        m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason.left(120));
+    finish(reason);
+}
+
+void MediaSession::finish(const QString& reason)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_startTimer)
+        m_startTimer->stop();
+    for (Track& tr : m_tracks) {
+        if (tr.wav) {
+            tr.wav->close();
+            tr.wav.reset();
+        }
+        if (!tr.stats.streamSid.isEmpty())
+            emit statsChanged(tr.stats);
+    }
+    if (m_bound)
+        m_registry->streamEnded(m_start.callSid, m_start.streamSid, reason);
+    emit finished(m_start.streamSid, reason);
+}
+
+bool MediaSession::send(const QByteArray& json)
+{
+    if (!m_bound || m_finished || !m_bidirectional || !m_socket)
+        return false;
+    return m_socket->sendTextMessage(QString::fromUtf8(json)) > 0;
+}
+
+bool MediaSession::sendAudio(const QByteArray& mulaw)
+{
+    return send(twilio::toJson(twilio::AppMediaMessage{m_start.streamSid, mulaw}));
+}
+
+bool MediaSession::sendMark(const QString& name)
+{
+    return send(twilio::toJson(twilio::AppMarkMessage{m_start.streamSid, name}));
+}
+
+bool MediaSession::sendClear()
+{
+    return send(twilio::toJson(twilio::ClearMessage{m_start.streamSid}));
+}
+
+} // namespace sb::calls

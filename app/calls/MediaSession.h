@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "audio/WavWriter.h"
+#include "server/RateLimiter.h"
+#include "twilio/MediaMessages.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <array>
+#include <functional>
+#include <memory>
+
+class QWebSocket;
+class QTimer;
+
+namespace sb::calls {
+
+class CallRegistry;
+
+/// Counters of one track of one stream. Frames are counted when they arrive; gaps and late
+/// frames come from the media timestamps, duplicates and reordering from sequence numbers
+/// (robust whether Twilio counts `chunk` per track or per stream).
+struct TrackStats
+{
+    QString streamSid;
+    QString callSid;
+    QString track;         ///< inbound / outbound
+    qint64 frames = 0;     ///< media messages accepted
+    qint64 bytes = 0;      ///< mu-law bytes accepted
+    qint64 gaps = 0;       ///< times audio was missing
+    qint64 missingMs = 0;  ///< audio missing in all (filled with silence in the WAV)
+    qint64 reordered = 0;  ///< arrived after a later sequence number
+    qint64 duplicates = 0; ///< a sequence number seen before (dropped)
+    qint64 late = 0;       ///< arrived after its place in the file was written (dropped)
+    qint64 samplesWritten = 0;
+    QString wavPath;
+};
+
+struct MediaLimits
+{
+    double messagesPerSecond = 400; ///< both tracks at 50 frames/s plus marks, with headroom
+    double messageBurst = 800;
+    int startTimeoutMs = 10000;   ///< `start` must arrive this soon after the upgrade
+    int wavFlushIntervalMs = 200; ///< what a crash can lose of the live capture
+};
+
+/// One Media Streams WebSocket: binds to its call on `start` (callSid + the call's token in
+/// customParameters), decodes `media` to 16-bit PCM per track and writes each track to
+/// `<audioDir>/<CallSid>/<StreamSid>-<track>.wav` as it arrives, turns `dtmf`/`mark`/`stop` into
+/// call events, and on bidirectional streams sends `media`/`mark`/`clear`. A malformed message is
+/// counted and reported once (Twilio's 31951 rule) and never ends the stream; a flood or a stream
+/// that never binds is closed with a reason.
+///
+/// Lives on the network thread with its socket.
+class MediaSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// Called with each decoded frame (PCM16, 8 kHz mono) for taps: meters, transcriber, player.
+    using FrameTap =
+        std::function<void(const QString& callSid, twilio::MediaTrack track, const int16_t* pcm, qsizetype samples)>;
+
+    MediaSession(
+        QWebSocket* socket, CallRegistry* registry, QString audioDir, MediaLimits limits, QObject* parent = nullptr);
+    ~MediaSession() override;
+
+    QString streamSid() const { return m_start.streamSid; }
+    QString callSid() const { return m_start.callSid; }
+    bool isBound() const { return m_bound; }
+    bool isBidirectional() const { return m_bidirectional; }
+    TrackStats stats(twilio::MediaTrack track) const;
+    qint64 malformedMessages() const { return m_malformed; }
+    void setFrameTap(FrameTap tap) { m_tap = std::move(tap); }
+
+    /// Bidirectional streams only: queue audio (raw mu-law) / a mark / clear at Twilio.
+    bool sendAudio(const QByteArray& mulaw);
+    bool sendMark(const QString& name);
+    bool sendClear();
+
+    /// Closes the stream's files and socket (shutdown).
+    void finish(const QString& reason);
+
+    /// Nanoseconds from a media message's arrival to its decoded PCM, for the benchmark.
+    static const std::array<qint64, 64>& latencyHistogram();
+    static void resetLatencyHistogram();
+
+signals:
+    void bound(const QString& callSid, const QString& streamSid);
+    void statsChanged(const sb::calls::TrackStats& stats);
+    void finished(const QString& streamSid, const QString& reason);
+
+private:
+    struct Track
+    {
+        TrackStats stats;
+        std::unique_ptr<audio::WavWriter> wav;
+        qint64 firstTimestamp = -1;
+        qint64 expectedTimestamp = -1;
+    };
+
+    void handleText(const QString& text);
+    void handleBinary();
+    void handleStart(const twilio::StartMessage& start);
+    void handleMedia(const twilio::MediaMessage& media, const QElapsedTimer& arrival);
+    void handleStop(const twilio::StopMessage& stop);
+    void reject(const QString& reason);
+    void reportMalformed(const Error& error);
+    Track& track(twilio::MediaTrack which);
+    bool send(const QByteArray& json);
+
+    QPointer<QWebSocket> m_socket;
+    CallRegistry* m_registry;
+    QString m_audioDir;
+    MediaLimits m_limits;
+    server::TokenBucket m_rate;
+    QElapsedTimer m_clock;
+    QTimer* m_startTimer = nullptr;
+    twilio::StartMessage m_start;
+    bool m_connected = false;
+    bool m_bound = false;
+    bool m_bidirectional = false;
+    bool m_finished = false;
+    bool m_reportedMalformed = false;
+    qint64 m_malformed = 0;
+    qint64 m_maxSequence = 0;
+    QSet<qint64> m_recentSequences;
+    std::array<Track, 2> m_tracks;
+    std::vector<int16_t> m_pcm;
+    FrameTap m_tap;
+};
+
+} // namespace sb::calls
+
+Q_DECLARE_METATYPE(sb::calls::TrackStats)

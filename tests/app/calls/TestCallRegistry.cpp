@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The call state machine, fed with webhooks in Twilio's order, out of order, and repeated.
+#include "calls/CallRegistry.h"
+#include "twilio/Form.h"
+#include "twilio/TwimlParser.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace sb;
+using namespace sb::calls;
+
+namespace {
+/// Errors and warnings Twilio would report; editor hints (code 0) are not problems.
+QList<twilio::TwimlIssue> realIssues(const QByteArray& twiml)
+{
+    QList<twilio::TwimlIssue> issues;
+    for (const auto& issue : twilio::validateTwiml(twiml)) {
+        if (issue.code != twilio::twiml_code::Hint)
+            issues.append(issue);
+    }
+    return issues;
+}
+} // namespace
+using server::Route;
+using server::WebhookRequest;
+
+namespace {
+
+const QString kCall = QStringLiteral("CAfedcba9876543210fedcba9876543210");
+const QString kAccount = QStringLiteral("AC0123456789abcdef0123456789abcdef");
+
+twilio::FormParams base(const QString& status)
+{
+    return {{QStringLiteral("CallSid"), kCall},
+            {QStringLiteral("AccountSid"), kAccount},
+            {QStringLiteral("From"), QStringLiteral("+14155550123")},
+            {QStringLiteral("To"), QStringLiteral("+15005550006")},
+            {QStringLiteral("CallStatus"), status},
+            {QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01")},
+            {QStringLiteral("Direction"), QStringLiteral("inbound")}};
+}
+
+WebhookRequest request(Route route, twilio::FormParams params)
+{
+    WebhookRequest r;
+    r.route = route;
+    r.method = "POST";
+    r.params = std::move(params);
+    return r;
+}
+
+WebhookRequest status(const QString& callStatus, int sequence, int duration = -1)
+{
+    twilio::FormParams p = base(callStatus);
+    p.append({QStringLiteral("SequenceNumber"), QString::number(sequence)});
+    p.append({QStringLiteral("CallbackSource"), QStringLiteral("call-progress-events")});
+    p.append({QStringLiteral("Timestamp"), QStringLiteral("Tue, 31 Aug 2010 20:36:28 +0000")});
+    if (duration >= 0)
+        p.append({QStringLiteral("CallDuration"), QString::number(duration)});
+    return request(Route::Status, p);
+}
+
+} // namespace
+
+class TestCallRegistry : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<CallRegistry> makeRegistry(const QString& flow = QStringLiteral("appointment"))
+    {
+        auto registry = std::make_unique<CallRegistry>(FlowLibrary::load(), flow);
+        registry->setUrls(QStringLiteral("https://pub.example"), QStringLiteral("wss://pub.example/stream"));
+        registry->setTokenGenerator([] { return QByteArrayLiteral("0123456789abcdef0123456789abcdef"); });
+        return registry;
+    }
+
+private slots:
+    void voiceWebhookCreatesTheCallAndAnswersWithTheFlowsTwiml()
+    {
+        auto registry = makeRegistry();
+        QSignalSpy events(registry.get(), &CallRegistry::eventRecorded);
+        const auto reply = registry->handle(request(Route::Voice, base(QStringLiteral("ringing"))));
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.contentType, QByteArray("text/xml"));
+        QVERIFY(reply.body.contains("<Stream "));
+        QVERIFY(reply.body.contains("url=\"wss://pub.example/stream\""));
+        QVERIFY(reply.body.contains("<Parameter name=\"callToken\" value=\"0123456789abcdef0123456789abcdef\"/>"));
+        QVERIFY(reply.body.contains("When would you like your appointment?"));
+        const auto issues = realIssues(reply.body);
+        QVERIFY2(issues.isEmpty(), qPrintable(issues.isEmpty() ? QString() : issues.first().message));
+
+        const Call* call = registry->find(kCall);
+        QVERIFY(call);
+        QCOMPARE(call->state, CallState::InProgress);
+        QCOMPARE(call->from, QStringLiteral("+14155550123"));
+        QCOMPARE(call->flow, QStringLiteral("appointment"));
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events[0][0].value<CallEvent>().kind, QStringLiteral("webhook.voice"));
+    }
+
+    void malformedWebhookIs400AndChangesNothing_data()
+    {
+        QTest::addColumn<int>("route");
+        QTest::addColumn<QString>("drop");
+        QTest::newRow("voice without CallSid") << int(Route::Voice) << QStringLiteral("CallSid");
+        QTest::newRow("status without CallStatus") << int(Route::Status) << QStringLiteral("CallStatus");
+        QTest::newRow("voice with bad AccountSid") << int(Route::Voice) << QStringLiteral("AccountSid");
+    }
+    void malformedWebhookIs400AndChangesNothing()
+    {
+        QFETCH(int, route);
+        QFETCH(QString, drop);
+        auto registry = makeRegistry();
+        twilio::FormParams p = base(QStringLiteral("ringing"));
+        for (auto it = p.begin(); it != p.end(); ++it) {
+            if (it->first == drop) {
+                if (drop == QLatin1String("AccountSid"))
+                    it->second = QStringLiteral("not-a-sid");
+                else
+                    p.erase(it);
+                break;
+            }
+        }
+        QSignalSpy changes(registry.get(), &CallRegistry::callChanged);
+        const auto reply = registry->handle(request(Route(route), p));
+        QCOMPARE(reply.status, 400);
+        QVERIFY(reply.body.contains(drop.toLatin1()));
+        QVERIFY(registry->calls().isEmpty());
+        QCOMPARE(changes.size(), 0);
+    }
+
+    void statusCallbacksInOrderEndTheCall()
+    {
+        auto registry = makeRegistry();
+        registry->handle(request(Route::Voice, base(QStringLiteral("ringing"))));
+        registry->handle(status(QStringLiteral("ringing"), 0));
+        registry->handle(status(QStringLiteral("in-progress"), 1));
+        QCOMPARE(registry->find(kCall)->state, CallState::InProgress);
+        registry->handle(status(QStringLiteral("completed"), 2, 42));
+        const Call* call = registry->find(kCall);
+        QCOMPARE(call->state, CallState::Completed);
+        QCOMPARE(call->twilioStatus, QStringLiteral("completed"));
+        QCOMPARE(call->durationSeconds, qint64(42));
+        QVERIFY(call->endedAt.isValid());
+    }
+
+    void outOfOrderAndRepeatedCallbacksNeverMoveBackwards()
+    {
+        auto registry = makeRegistry();
+        QSignalSpy events(registry.get(), &CallRegistry::eventRecorded);
+        registry->handle(status(QStringLiteral("completed"), 3, 10));
+        registry->handle(status(QStringLiteral("in-progress"), 1));
+        registry->handle(status(QStringLiteral("ringing"), 0));
+        registry->handle(status(QStringLiteral("completed"), 3, 10));
+        const Call* call = registry->find(kCall);
+        QVERIFY(call);
+        QCOMPARE(call->state, CallState::Completed);
+        QCOMPARE(call->durationSeconds, qint64(10));
+        QCOMPARE(events.size(), 4);
+        QCOMPARE(events[1][0].value<CallEvent>().kind, QStringLiteral("status.stale"));
+        QCOMPARE(events[3][0].value<CallEvent>().kind, QStringLiteral("status.stale"));
+    }
+
+    void callbacksWithoutSequenceNumbersAreOrderedByState()
+    {
+        auto registry = makeRegistry();
+        registry->handle(request(Route::Status, base(QStringLiteral("busy"))));
+        registry->handle(request(Route::Status, base(QStringLiteral("ringing"))));
+        QCOMPARE(registry->find(kCall)->state, CallState::Failed);
+        QCOMPARE(registry->find(kCall)->twilioStatus, QStringLiteral("busy"));
+    }
+
+    void streamBindingNeedsTheCallsToken()
+    {
+        auto registry = makeRegistry();
+        registry->handle(request(Route::Voice, base(QStringLiteral("ringing"))));
+        QVERIFY(!registry->bindStream(kCall, "wrong", QStringLiteral("MZ1")).ok());
+        QVERIFY(!registry->bindStream(kCall, QByteArray(), QStringLiteral("MZ1")).ok());
+        QVERIFY(!registry
+                     ->bindStream(QStringLiteral("CA00000000000000000000000000000000"),
+                                  "0123456789abcdef0123456789abcdef",
+                                  QStringLiteral("MZ1"))
+                     .ok());
+        const auto bound = registry->bindStream(kCall, "0123456789abcdef0123456789abcdef", QStringLiteral("MZ1"));
+        QVERIFY(bound.ok());
+        QCOMPARE(registry->find(kCall)->state, CallState::Streaming);
+        // An in-progress callback while streaming keeps the call streaming.
+        registry->handle(status(QStringLiteral("in-progress"), 1));
+        QCOMPARE(registry->find(kCall)->state, CallState::Streaming);
+        registry->streamEnded(kCall, QStringLiteral("MZ1"), QStringLiteral("stop"));
+        QCOMPARE(registry->find(kCall)->state, CallState::InProgress);
+        registry->handle(status(QStringLiteral("completed"), 2, 5));
+        QVERIFY(!registry->bindStream(kCall, "0123456789abcdef0123456789abcdef", QStringLiteral("MZ2")).ok());
+    }
+
+    void chunkedFlowAnswersEachChunkThenSaysGoodbye()
+    {
+        auto registry = makeRegistry(QStringLiteral("chunked"));
+        auto reply = registry->handle(request(Route::Voice, base(QStringLiteral("ringing"))));
+        QVERIFY(reply.body.contains("<Record action=\"https://pub.example/process-voice\""));
+        for (int chunk = 1; chunk <= 4; ++chunk) {
+            twilio::FormParams p = base(QStringLiteral("in-progress"));
+            p.append({QStringLiteral("RecordingUrl"),
+                      QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/%1/Recordings/RE%2")
+                          .arg(kAccount)
+                          .arg(chunk, 32, 10, QLatin1Char('0'))});
+            p.append({QStringLiteral("RecordingDuration"), QStringLiteral("3")});
+            reply = registry->handle(request(Route::ProcessVoice, p));
+            QCOMPARE(reply.status, 200);
+            if (chunk < 4) {
+                QVERIFY2(reply.body.contains("<Record "), reply.body.constData());
+                QVERIFY(reply.body.contains("Is there anything else?"));
+            } else {
+                QVERIFY(!reply.body.contains("<Record "));
+                QVERIFY(reply.body.contains("<Hangup/>"));
+            }
+        }
+        QCOMPARE(registry->find(kCall)->chunks, 4);
+    }
+
+    void hangupDuringRecordGetsAnEmptyResponse()
+    {
+        auto registry = makeRegistry(QStringLiteral("chunked"));
+        registry->handle(request(Route::Voice, base(QStringLiteral("ringing"))));
+        twilio::FormParams p = base(QStringLiteral("completed"));
+        p.append({QStringLiteral("RecordingUrl"), QStringLiteral("https://api.twilio.com/x")});
+        p.append({QStringLiteral("Digits"), QStringLiteral("hangup")});
+        const auto reply = registry->handle(request(Route::ProcessVoice, p));
+        QCOMPARE(reply.body, emptyTwiml());
+    }
+
+    void transcriptionContentBecomesAnEvent()
+    {
+        auto registry = makeRegistry();
+        QSignalSpy events(registry.get(), &CallRegistry::eventRecorded);
+        twilio::FormParams p{{QStringLiteral("AccountSid"), kAccount},
+                             {QStringLiteral("CallSid"), kCall},
+                             {QStringLiteral("TranscriptionSid"), QStringLiteral("GT0123456789abcdef0123456789abcdef")},
+                             {QStringLiteral("Timestamp"), QStringLiteral("2026-01-05T10:00:03.120Z")},
+                             {QStringLiteral("SequenceId"), QStringLiteral("4")},
+                             {QStringLiteral("TranscriptionEvent"), QStringLiteral("transcription-content")},
+                             {QStringLiteral("LanguageCode"), QStringLiteral("en-US")},
+                             {QStringLiteral("Track"), QStringLiteral("inbound_track")},
+                             {QStringLiteral("TranscriptionData"),
+                              QStringLiteral("{\"transcript\":\"next Tuesday at ten\",\"confidence\":0.97}")},
+                             {QStringLiteral("Final"), QStringLiteral("true")}};
+        const auto reply = registry->handle(request(Route::Transcription, p));
+        QCOMPARE(reply.status, 204);
+        QCOMPARE(events.size(), 1);
+        const CallEvent e = events[0][0].value<CallEvent>();
+        QCOMPARE(e.kind, QStringLiteral("transcription.transcription-content"));
+        QCOMPARE(e.detail.value(QLatin1String("transcript")).toString(), QStringLiteral("next Tuesday at ten"));
+        QCOMPARE(e.detail.value(QLatin1String("final")).toBool(), true);
+    }
+
+    void restoredCallsKeepTheirTokenAndState()
+    {
+        auto registry = makeRegistry();
+        Call live;
+        live.callSid = kCall;
+        live.state = CallState::Streaming;
+        live.token = "tok";
+        live.activeStreams.insert(QStringLiteral("MZold"));
+        registry->restore({live});
+        QCOMPARE(registry->find(kCall)->state, CallState::InProgress);
+        QVERIFY(registry->find(kCall)->activeStreams.isEmpty());
+        QVERIFY(registry->bindStream(kCall, "tok", QStringLiteral("MZnew")).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCallRegistry)
+#include "TestCallRegistry.moc"
