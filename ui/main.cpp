@@ -3,6 +3,7 @@
 // or a usage error), then start the GUI.
 #include "MainWindow.h"
 #include "cli/CommandLine.h"
+#include "cli/Commands.h"
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
 
@@ -26,6 +27,16 @@ int main(int argc, char* argv[])
     case sb::cli::Invocation::Mode::UsageError:
         std::fputs(inv.message.toLocal8Bit().constData(), stderr);
         return sb::cli::kExitUsage;
+    case sb::cli::Invocation::Mode::Headless:
+    case sb::cli::Invocation::Mode::CallsList:
+    case sb::cli::Invocation::Mode::CallsShow: {
+        // No window: a QCoreApplication, so these work on machines without a display.
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QLatin1String(sb::kAppName));
+        QCoreApplication::setApplicationVersion(QLatin1String(sb::kVersion));
+        QCoreApplication::setOrganizationName(QLatin1String(sb::kAppName));
+        return inv.mode == sb::cli::Invocation::Mode::Headless ? sb::cli::runHeadless(inv) : sb::cli::runCalls(inv);
+    }
     case sb::cli::Invocation::Mode::Gui:
         break;
     }

@@ -64,6 +64,17 @@ MediaSession::MediaSession(
             reject(QStringLiteral("no valid start message within %1 ms").arg(m_limits.startTimeoutMs));
     });
     m_startTimer->start(m_limits.startTimeoutMs);
+
+    // The writers flush by audio time; this also flushes by wall time, so a stream that goes
+    // quiet (or a process killed right after a burst) loses at most one interval.
+    auto* flusher = new QTimer(this);
+    connect(flusher, &QTimer::timeout, this, [this] {
+        for (Track& tr : m_tracks) {
+            if (tr.wav)
+                tr.wav->flush();
+        }
+    });
+    flusher->start(m_limits.wavFlushIntervalMs);
 }
 
 MediaSession::~MediaSession()
@@ -185,6 +196,7 @@ void MediaSession::handleStart(const twilio::StartMessage& start)
         return;
     }
     m_start = start;
+    m_startedAt = QDateTime::currentDateTimeUtc();
     m_bound = true;
     m_maxSequence = start.sequenceNumber;
     m_startTimer->stop();

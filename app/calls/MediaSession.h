@@ -5,6 +5,7 @@
 #include "server/RateLimiter.h"
 #include "twilio/MediaMessages.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -71,6 +72,9 @@ public:
     QString streamSid() const { return m_start.streamSid; }
     QString callSid() const { return m_start.callSid; }
     bool isBound() const { return m_bound; }
+    /// The `start` message this stream was bound with (empty before).
+    const twilio::StartMessage& startMessage() const { return m_start; }
+    QDateTime startedAt() const { return m_startedAt; }
     bool isBidirectional() const { return m_bidirectional; }
     TrackStats stats(twilio::MediaTrack track) const;
     qint64 malformedMessages() const { return m_malformed; }
@@ -120,6 +124,7 @@ private:
     QElapsedTimer m_clock;
     QTimer* m_startTimer = nullptr;
     twilio::StartMessage m_start;
+    QDateTime m_startedAt;
     bool m_connected = false;
     bool m_bound = false;
     bool m_bidirectional = false;

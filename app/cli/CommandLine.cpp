@@ -3,7 +3,10 @@
 
 #include "common/Version.h"
 
+#include <QDir>
 #include <QHash>
+#include <QStandardPaths>
+#include <QUrl>
 
 namespace sb::cli {
 namespace {
@@ -36,23 +39,53 @@ Invocation usageError(const QString& problem)
     return inv;
 }
 
+/// Splits `--name=value` into name and value.
+void splitInlineValue(QString& arg, QString& inlineValue, bool& hasInline)
+{
+    hasInline = false;
+    if (arg.startsWith(QLatin1String("--"))) {
+        const qsizetype eq = arg.indexOf(QLatin1Char('='));
+        if (eq > 0) {
+            inlineValue = arg.mid(eq + 1);
+            arg.truncate(eq);
+            hasInline = true;
+        }
+    }
+}
+
 } // namespace
 
 QString helpText()
 {
-    return QStringLiteral("Usage: %1 [options]\n"
+    return QStringLiteral("Usage: %1 [options]                 open the console window\n"
+                          "       %1 --headless [options]      run the listener without a window\n"
+                          "       %1 calls list [--json] [--limit N] [--data-dir DIR]\n"
+                          "       %1 calls show CALLSID [--json] [--data-dir DIR]\n"
                           "\n"
                           "%2, an operator console for Twilio voice calls.\n"
-                          "Without options it opens the main window.\n"
                           "\n"
                           "Options:\n"
-                          "  -h, --help        Show this help and exit.\n"
-                          "  -v, --version     Show the version and exit.\n"
+                          "  --headless              Run listener, flows, storage and audio capture without a\n"
+                          "                          window; log one line per event; stop on SIGINT/SIGTERM.\n"
+                          "  --port N                Listener port (default 8080; 0 picks a free one).\n"
+                          "  --bind ADDR             Listener address (default 127.0.0.1).\n"
+                          "  --data-dir DIR          Data folder (default: %3).\n"
+                          "  --public-url URL        The https:// URL Twilio calls (tunnel); signatures are\n"
+                          "                          checked against it. Default: http://ADDR:PORT.\n"
+                          "  --flow NAME             Flow for incoming calls (default: appointment).\n"
+                          "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
+                          "  --insecure-skip-signature-check\n"
+                          "                          Accept webhooks without checking X-Twilio-Signature\n"
+                          "                          (development only; warns on every request).\n"
+                          "  --json                  calls list/show: print JSON.\n"
+                          "  --limit N               calls list: at most N calls (default 50).\n"
+                          "  -h, --help              Show this help and exit.\n"
+                          "  -v, --version           Show the version and exit.\n"
                           "\n"
                           "Qt's own options (-platform NAME, -style NAME, ...) are passed to Qt.\n"
                           "\n"
                           "Exit codes: 0 success, 1 failure, 2 usage error.\n")
-        .arg(QLatin1String(kAppName), QLatin1String(kDisplayName));
+        .arg(QLatin1String(kAppName), QLatin1String(kDisplayName), resolveDataDir(QString()));
 }
 
 QString versionText()
@@ -61,18 +94,90 @@ QString versionText()
         .arg(QLatin1String(kAppName), QLatin1String(kVersion), QLatin1String(qVersion()));
 }
 
+QString resolveDataDir(const QString& requested)
+{
+    if (!requested.isEmpty())
+        return QDir(requested).absolutePath();
+    QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (base.isEmpty())
+        base = QDir::home().filePath(QStringLiteral(".local/share"));
+    return QDir(base).filePath(QLatin1String(kAppName));
+}
+
 Invocation parse(const QStringList& arguments)
 {
     Invocation inv;
     inv.qtArguments << (arguments.isEmpty() ? QLatin1String(kAppName) : arguments.first());
     bool help = false;
     bool version = false;
+    bool headless = false;
+    QStringList positional;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
-        const QString& arg = arguments.at(i);
+        QString arg = arguments.at(i);
+        QString inlineValue;
+        bool hasInline = false;
+        splitInlineValue(arg, inlineValue, hasInline);
+        auto value = [&](QString* out) -> bool {
+            if (hasInline) {
+                *out = inlineValue;
+                return true;
+            }
+            if (i + 1 >= arguments.size())
+                return false;
+            *out = arguments.at(++i);
+            return true;
+        };
+        QString v;
         if (arg == QLatin1String("-h") || arg == QLatin1String("--help")) {
             help = true;
         } else if (arg == QLatin1String("-v") || arg == QLatin1String("--version")) {
             version = true;
+        } else if (arg == QLatin1String("--headless")) {
+            headless = true;
+        } else if (arg == QLatin1String("--json")) {
+            inv.json = true;
+        } else if (arg == QLatin1String("--auth-token-stdin")) {
+            inv.core.authTokenFromStdin = true;
+        } else if (arg == QLatin1String("--insecure-skip-signature-check")) {
+            inv.core.skipSignatureCheck = true;
+        } else if (arg == QLatin1String("--port")) {
+            if (!value(&v))
+                return usageError(QStringLiteral("option '--port' needs a value"));
+            bool ok = false;
+            const uint port = v.toUInt(&ok);
+            if (!ok || port > 65535)
+                return usageError(QStringLiteral("'--port %1': expected a number from 0 to 65535").arg(v));
+            inv.core.port = quint16(port);
+        } else if (arg == QLatin1String("--bind")) {
+            if (!value(&v))
+                return usageError(QStringLiteral("option '--bind' needs a value"));
+            QHostAddress address;
+            if (!address.setAddress(v))
+                return usageError(QStringLiteral("'--bind %1': not an IP address").arg(v));
+            inv.core.bind = address;
+        } else if (arg == QLatin1String("--data-dir")) {
+            if (!value(&v) || v.isEmpty())
+                return usageError(QStringLiteral("option '--data-dir' needs a value"));
+            inv.core.dataDir = v;
+        } else if (arg == QLatin1String("--public-url")) {
+            if (!value(&v))
+                return usageError(QStringLiteral("option '--public-url' needs a value"));
+            const QUrl url(v, QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")) ||
+                url.host().isEmpty())
+                return usageError(QStringLiteral("'--public-url %1': expected an http(s):// URL").arg(v));
+            inv.core.publicUrl = v;
+        } else if (arg == QLatin1String("--flow")) {
+            if (!value(&v) || v.isEmpty())
+                return usageError(QStringLiteral("option '--flow' needs a value"));
+            inv.core.flow = v;
+        } else if (arg == QLatin1String("--limit")) {
+            if (!value(&v))
+                return usageError(QStringLiteral("option '--limit' needs a value"));
+            bool ok = false;
+            inv.limit = v.toInt(&ok);
+            if (!ok || inv.limit < 1)
+                return usageError(QStringLiteral("'--limit %1': expected a positive number").arg(v));
         } else if (auto it = qtOptions().constFind(arg); it != qtOptions().constEnd()) {
             inv.qtArguments << arg;
             if (*it == 1) {
@@ -80,19 +185,46 @@ Invocation parse(const QStringList& arguments)
                     return usageError(QStringLiteral("option '%1' needs a value").arg(arg));
                 inv.qtArguments << arguments.at(++i);
             }
-        } else if (arg.startsWith(QLatin1Char('-'))) {
-            return usageError(QStringLiteral("unknown option '%1'").arg(arg));
+        } else if (arg.startsWith(QLatin1Char('-')) && arg.size() > 1) {
+            return usageError(QStringLiteral("unknown option '%1'").arg(arguments.at(i)));
         } else {
-            return usageError(QStringLiteral("unknown command '%1'").arg(arg));
+            positional << arg;
         }
     }
     if (help) {
         inv.mode = Invocation::Mode::Help;
         inv.message = helpText();
-    } else if (version) {
+        return inv;
+    }
+    if (version) {
         inv.mode = Invocation::Mode::Version;
         inv.message = versionText();
+        return inv;
     }
+    if (!positional.isEmpty()) {
+        if (positional.first() != QLatin1String("calls"))
+            return usageError(QStringLiteral("unknown command '%1'").arg(positional.first()));
+        if (headless)
+            return usageError(QStringLiteral("'calls' does not take --headless"));
+        const QString sub = positional.value(1);
+        if (sub == QLatin1String("list")) {
+            if (positional.size() > 2)
+                return usageError(QStringLiteral("'calls list' takes no argument '%1'").arg(positional.at(2)));
+            inv.mode = Invocation::Mode::CallsList;
+        } else if (sub == QLatin1String("show")) {
+            if (positional.size() != 3)
+                return usageError(QStringLiteral("usage: calls show CALLSID [--json]"));
+            inv.mode = Invocation::Mode::CallsShow;
+            inv.callSid = positional.at(2);
+        } else if (sub.isEmpty()) {
+            return usageError(QStringLiteral("'calls' needs a subcommand: list or show"));
+        } else {
+            return usageError(QStringLiteral("unknown subcommand 'calls %1'").arg(sub));
+        }
+        return inv;
+    }
+    if (headless)
+        inv.mode = Invocation::Mode::Headless;
     return inv;
 }
 

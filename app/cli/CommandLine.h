@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHostAddress>
 #include <QString>
 #include <QStringList>
 
@@ -13,14 +14,30 @@ enum ExitCode : int {
     kExitUsage = 2,
 };
 
+/// Options shared by the window and --headless.
+struct CoreArguments
+{
+    QString dataDir; ///< empty: the platform's app data folder
+    QHostAddress bind = QHostAddress::LocalHost;
+    quint16 port = 8080;
+    QString publicUrl;
+    QString flow;
+    bool skipSignatureCheck = false;
+    bool authTokenFromStdin = false;
+};
+
 /// What the process should do, decided from argv before any Q*Application exists, so that
 /// `--help`, `--version` and usage errors work without a display.
 struct Invocation
 {
-    enum class Mode { Gui, Help, Version, UsageError };
+    enum class Mode { Gui, Headless, CallsList, CallsShow, Help, Version, UsageError };
     Mode mode = Mode::Gui;
     QString message;         ///< help/version text (stdout) or the usage error (stderr)
     QStringList qtArguments; ///< argv to hand to QApplication (program name plus Qt's own options)
+    CoreArguments core;
+    QString callSid;   ///< calls show
+    bool json = false; ///< calls list/show --json
+    int limit = 50;    ///< calls list --limit
 };
 
 /// Parses the full argument vector (argv[0] included).
@@ -28,5 +45,9 @@ Invocation parse(const QStringList& arguments);
 
 QString helpText();
 QString versionText();
+
+/// The data folder to use: `requested` if given, else the platform's (e.g.
+/// ~/.local/share/switchboard).
+QString resolveDataDir(const QString& requested);
 
 } // namespace sb::cli

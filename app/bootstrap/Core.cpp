@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "bootstrap/Core.h"
+
+#include "audio/WavFile.h"
+#include "bootstrap/NetworkSide.h"
+#include "bootstrap/RecordMapping.h"
+#include "common/Logging.h"
+#include "storage/HistoryQueries.h"
+#include "storage/Storage.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QJsonDocument>
+#include <QThread>
+
+namespace sb::bootstrap {
+
+Core::Core(CoreOptions options, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+Core::~Core()
+{
+    stop();
+}
+
+QString Core::databasePath() const
+{
+    return QDir(m_options.dataDir).filePath(QStringLiteral("switchboard.sqlite"));
+}
+
+QString Core::audioDir() const
+{
+    return QDir(m_options.dataDir).filePath(QStringLiteral("audio"));
+}
+
+Result<quint16> Core::start()
+{
+    if (m_started)
+        return m_port;
+    if (!QDir().mkpath(m_options.dataDir) || !QDir().mkpath(audioDir()) ||
+        !QDir().mkpath(QDir(m_options.dataDir).filePath(QStringLiteral("recordings"))))
+        return makeError(QStringLiteral("data-dir"),
+                         QStringLiteral("cannot create the data folder %1").arg(m_options.dataDir));
+
+    m_storage = std::make_unique<storage::Storage>();
+    const auto opened = m_storage->open(databasePath());
+    if (!opened.ok())
+        return opened.error();
+
+    connect(m_storage.get(), &storage::Storage::eventStored, this, [this](const storage::CallEvent& e) {
+        emit eventStored(e);
+        emit logLine(QStringLiteral("%1 %2 %3 %4")
+                         .arg(e.at.toString(Qt::ISODateWithMs),
+                              e.callSid,
+                              e.kind,
+                              QString::fromUtf8(QJsonDocument(e.detail).toJson(QJsonDocument::Compact))));
+    });
+    connect(m_storage.get(), &storage::Storage::callStored, this, &Core::callStored);
+    connect(m_storage.get(), &storage::Storage::webhookStored, this, [this](const storage::WebhookLogEntry& w) {
+        emit webhookStored(w);
+        if (w.status >= 400) {
+            emit logLine(QStringLiteral("%1 %2 %3 %4 -> %5 %6")
+                             .arg(w.at.toString(Qt::ISODateWithMs), w.remoteAddress, w.method, w.path)
+                             .arg(w.status)
+                             .arg(w.note));
+        }
+    });
+    connect(m_storage.get(), &storage::Storage::writeFailed, this, [this](const storage::WriteFailure& f) {
+        emit logLine(QStringLiteral("storage: %1 %2 failed: %3").arg(f.operation, f.key, f.error.message));
+    });
+
+    // Crash recovery: repair captures left open, and put live calls back into the registry.
+    QList<calls::Call> restored;
+    {
+        QDirIterator it(audioDir(), {QStringLiteral("*.wav")}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            const auto repaired = audio::repairWav(path);
+            if (repaired.ok() && repaired->wasBroken) {
+                ++m_recovery.repairedWavFiles;
+                emit logLine(
+                    QStringLiteral("recovery: repaired %1 (%2 bytes of audio)").arg(path).arg(repaired->dataBytes));
+            }
+        }
+        auto history = storage::HistoryQueries::open(databasePath());
+        if (history.ok()) {
+            const auto live = history.value()->liveCalls();
+            if (live.ok()) {
+                for (const storage::CallRecord& record : live.value())
+                    restored.append(fromRecord(record));
+            }
+        }
+        m_recovery.restoredCalls = int(restored.size());
+        if (!restored.isEmpty())
+            emit logLine(QStringLiteral("recovery: %1 live call(s) restored").arg(restored.size()));
+    }
+
+    m_networkThread = std::make_unique<QThread>();
+    m_networkThread->setObjectName(QStringLiteral("network"));
+    m_network = new NetworkSide(m_options, m_storage.get(), restored);
+    m_network->moveToThread(m_networkThread.get());
+    connect(m_networkThread.get(), &QThread::finished, m_network, &QObject::deleteLater);
+    m_networkThread->start();
+    QMetaObject::invokeMethod(m_network, &NetworkSide::start, Qt::BlockingQueuedConnection);
+    const Result<quint16> result = m_network->startResult();
+    if (!result.ok()) {
+        stop();
+        return result.error();
+    }
+    m_port = result.value();
+    m_publicUrl = m_network->publicUrl();
+    m_streamUrl = m_network->streamUrl();
+    m_started = true;
+    return m_port;
+}
+
+void Core::stop()
+{
+    if (m_networkThread) {
+        if (m_networkThread->isRunning()) {
+            QMetaObject::invokeMethod(m_network, &NetworkSide::stop, Qt::BlockingQueuedConnection);
+            m_networkThread->quit();
+            m_networkThread->wait();
+        }
+        m_network = nullptr;
+        m_networkThread.reset();
+    }
+    if (m_storage) {
+        m_storage->flush();
+        m_storage->close();
+        m_storage.reset();
+    }
+    m_started = false;
+}
+
+} // namespace sb::bootstrap

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "calls/CallRegistry.h"
+#include "calls/MediaSession.h"
+#include "common/Result.h"
+#include "server/Listener.h"
+
+#include <QObject>
+#include <functional>
+
+namespace sb::storage {
+class Storage;
+}
+
+namespace sb::bootstrap {
+
+struct CoreOptions;
+
+/// Everything that lives on the network thread: the listener, the call registry and the media
+/// sessions, plus the hand-off of their events to storage (whose methods are thread-safe).
+class NetworkSide : public QObject
+{
+    Q_OBJECT
+
+public:
+    NetworkSide(const CoreOptions& options, storage::Storage* storage, QList<calls::Call> restored);
+    ~NetworkSide() override;
+
+    /// Run on the network thread (blocking-queued from the Core).
+    Q_INVOKABLE void start();
+    Q_INVOKABLE void stop();
+
+    Result<quint16> startResult() const { return m_startResult; }
+    QString publicUrl() const;
+    QString streamUrl() const;
+    calls::CallRegistry* registry() const { return m_registry; }
+
+private:
+    void acceptSocket(QWebSocket* socket);
+
+    server::ListenerConfig m_listenerConfig;
+    QString m_audioDir;
+    QString m_flowsDir;
+    QString m_flow;
+    std::function<QByteArray()> m_authToken;
+    storage::Storage* m_storage;
+    QList<calls::Call> m_restored;
+    server::Listener* m_listener = nullptr;
+    calls::CallRegistry* m_registry = nullptr;
+    QList<calls::MediaSession*> m_sessions;
+    Result<quint16> m_startResult = Error{};
+};
+
+} // namespace sb::bootstrap

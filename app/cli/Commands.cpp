@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/Commands.h"
+
+#include "bootstrap/Core.h"
+#include "common/ShutdownSignals.h"
+#include "common/Version.h"
+#include "storage/HistoryQueries.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QTextStream>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+namespace sb::cli {
+namespace {
+
+void printLine(const QString& line, FILE* stream = stdout)
+{
+    const QByteArray bytes = line.toUtf8() + '\n';
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+int fail(const QString& reason)
+{
+    printLine(QStringLiteral("%1: %2").arg(QLatin1String(sb::kAppName), reason), stderr);
+    return kExitFailure;
+}
+
+} // namespace
+
+int runHeadless(const Invocation& inv)
+{
+    bootstrap::CoreOptions options;
+    options.dataDir = resolveDataDir(inv.core.dataDir);
+    options.bindAddress = inv.core.bind;
+    options.port = inv.core.port;
+    options.publicUrl = inv.core.publicUrl;
+    options.flow = inv.core.flow;
+    options.validateSignatures = !inv.core.skipSignatureCheck;
+
+    QByteArray token;
+    if (inv.core.authTokenFromStdin) {
+        std::string line;
+        std::getline(std::cin, line);
+        token = QByteArray::fromStdString(line).trimmed();
+        std::fill(line.begin(), line.end(), '\0');
+        if (token.isEmpty())
+            return fail(QStringLiteral("--auth-token-stdin: stdin gave no token"));
+    }
+    // The token stays in this process's memory only; the listener asks for it per check.
+    options.authToken = [token] { return token; };
+    if (token.isEmpty() && options.validateSignatures)
+        printLine(QStringLiteral("warning: no auth token is configured; every webhook will be refused with 403 "
+                                 "(give one with --auth-token-stdin)"),
+                  stderr);
+    if (!options.validateSignatures)
+        printLine(QStringLiteral("warning: signature checking is OFF (--insecure-skip-signature-check)"), stderr);
+
+    ShutdownSignals shutdown;
+    bootstrap::Core core(options);
+    QObject::connect(&core, &bootstrap::Core::logLine, [](const QString& line) { printLine(line); });
+    const auto started = core.start();
+    if (!started.ok())
+        return fail(started.error().message);
+    printLine(QStringLiteral("listening on %1:%2 public %3 stream %4 data %5")
+                  .arg(options.bindAddress.toString())
+                  .arg(started.value())
+                  .arg(core.publicUrl(), core.streamUrl(), options.dataDir));
+    QObject::connect(&shutdown, &ShutdownSignals::shutdownRequested, [](int signal) {
+        printLine(QStringLiteral("stopping (signal %1)").arg(signal));
+    });
+    QCoreApplication::exec();
+    core.stop();
+    printLine(QStringLiteral("stopped"));
+    return kExitOk;
+}
+
+int runCalls(const Invocation& inv)
+{
+    const QString dataDir = resolveDataDir(inv.core.dataDir);
+    const QString path = QDir(dataDir).filePath(QStringLiteral("switchboard.sqlite"));
+    if (!QFileInfo::exists(path))
+        return fail(QStringLiteral("no call history at %1 (start the app or pass --data-dir)").arg(path));
+    auto history = storage::HistoryQueries::open(path);
+    if (!history.ok())
+        return fail(history.error().message);
+    const storage::HistoryQueries& queries = *history.value();
+
+    if (inv.mode == Invocation::Mode::CallsShow) {
+        const auto detail = queries.callDetail(inv.callSid);
+        if (!detail.ok())
+            return fail(detail.error().message);
+        if (inv.json) {
+            printLine(QString::fromUtf8(
+                          QJsonDocument(storage::json::callDetail(detail.value())).toJson(QJsonDocument::Indented))
+                          .trimmed());
+            return kExitOk;
+        }
+        const storage::CallDetail& d = detail.value();
+        printLine(QStringLiteral("%1  %2 -> %3  %4 (%5)  flow %6")
+                      .arg(d.call.callSid, d.call.from, d.call.to, d.call.state, d.call.status, d.call.flow));
+        for (const storage::StreamDetail& s : d.streams) {
+            printLine(QStringLiteral("  stream %1 %2").arg(s.stream.streamSid, s.stream.status));
+            for (const storage::StreamTrackStats& t : s.tracks)
+                printLine(QStringLiteral("    %1: %2 frames, %3 gaps, %4 late, %5 duplicates  %6")
+                              .arg(t.track)
+                              .arg(t.frames)
+                              .arg(t.gaps)
+                              .arg(t.lateFrames)
+                              .arg(t.duplicates)
+                              .arg(t.wavPath));
+        }
+        for (const storage::CallEvent& e : d.events)
+            printLine(QStringLiteral("  %1 %2").arg(e.at.toString(Qt::ISODateWithMs), e.kind));
+        return kExitOk;
+    }
+
+    const auto calls = queries.listCalls(inv.limit, 0);
+    if (!calls.ok())
+        return fail(calls.error().message);
+    if (inv.json) {
+        const auto total = queries.countCalls();
+        printLine(QString::fromUtf8(QJsonDocument(storage::json::callList(
+                                                      calls.value(), total.ok() ? total.value() : -1, inv.limit, 0))
+                                        .toJson(QJsonDocument::Indented))
+                      .trimmed());
+        return kExitOk;
+    }
+    for (const storage::CallSummary& s : calls.value()) {
+        printLine(QStringLiteral("%1  %2  %3 -> %4  %5  %6s")
+                      .arg(s.call.callSid, s.call.createdAt.toString(Qt::ISODate), s.call.from, s.call.to, s.call.state)
+                      .arg(s.call.durationSeconds));
+    }
+    return kExitOk;
+}
+
+} // namespace sb::cli
