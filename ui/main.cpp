@@ -29,12 +29,15 @@ int main(int argc, char* argv[])
         return sb::cli::kExitUsage;
     case sb::cli::Invocation::Mode::Headless:
     case sb::cli::Invocation::Mode::CallsList:
-    case sb::cli::Invocation::Mode::CallsShow: {
+    case sb::cli::Invocation::Mode::CallsShow:
+    case sb::cli::Invocation::Mode::Subcommand: {
         // No window: a QCoreApplication, so these work on machines without a display.
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QLatin1String(sb::kAppName));
         QCoreApplication::setApplicationVersion(QLatin1String(sb::kVersion));
         QCoreApplication::setOrganizationName(QLatin1String(sb::kAppName));
+        if (inv.mode == sb::cli::Invocation::Mode::Subcommand)
+            return sb::cli::runSubcommand(inv);
         return inv.mode == sb::cli::Invocation::Mode::Headless ? sb::cli::runHeadless(inv) : sb::cli::runCalls(inv);
     }
     case sb::cli::Invocation::Mode::Gui:

@@ -104,10 +104,24 @@ QString resolveDataDir(const QString& requested)
     return QDir(base).filePath(QLatin1String(kAppName));
 }
 
+QStringList delegatedSubcommands()
+{
+    return {QStringLiteral("credentials"),
+            QStringLiteral("simulate"),
+            QStringLiteral("tunnel"),
+            QStringLiteral("webhooks")};
+}
+
 Invocation parse(const QStringList& arguments)
 {
     Invocation inv;
     inv.qtArguments << (arguments.isEmpty() ? QLatin1String(kAppName) : arguments.first());
+    if (arguments.size() > 1 && delegatedSubcommands().contains(arguments.at(1))) {
+        inv.mode = Invocation::Mode::Subcommand;
+        inv.subcommand = arguments.at(1);
+        inv.subcommandArguments = arguments.mid(2);
+        return inv;
+    }
     bool help = false;
     bool version = false;
     bool headless = false;

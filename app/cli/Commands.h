@@ -9,5 +9,7 @@ namespace sb::cli {
 int runHeadless(const Invocation& invocation);
 /// `switchboard calls list|show ...`: reads the history (works while the app runs).
 int runCalls(const Invocation& invocation);
+/// A delegated subcommand (see delegatedSubcommands()); needs a QCoreApplication.
+int runSubcommand(const Invocation& invocation);
 
 } // namespace sb::cli
