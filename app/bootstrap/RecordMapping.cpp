@@ -20,6 +20,7 @@ storage::WebhookLogEntry toRecord(const server::WebhookExchange& e)
     r.signatureVerdict = e.signatureVerdict;
     r.callSid = e.callSid;
     r.note = e.note;
+    r.replayOf = e.replayOf;
     return r;
 }
 

@@ -291,6 +291,7 @@ bool Listener::handleRequest(const QHttpServerRequest& request, QTcpSocket* sock
     exchange.requestHeaders = redactHeaders(request.headers());
     exchange.requestBody = request.body();
     exchange.signatureVerdict = QStringLiteral("not-checked");
+    exchange.replayOf = qMax<qint64>(0, request.value(kReplayOfHeader).toLongLong());
 
     WebhookReply reply;
     auto plain = [&reply](int status, const QByteArray& text) {

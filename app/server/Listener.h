@@ -79,7 +79,12 @@ struct WebhookExchange
     QString signatureVerdict; ///< valid, mismatch, missing-signature, not-checked, ...
     QString note;             ///< why it was refused, or a warning
     QString callSid;
+    qint64 replayOf = 0; ///< webhook log id this request replays (X-Switchboard-Replay-Of), 0: none
 };
+
+/// Header a replayed request carries: the id of the webhook log entry it repeats. It only labels
+/// the log entry; the request passes every check like any other.
+inline constexpr char kReplayOfHeader[] = "X-Switchboard-Replay-Of";
 
 /// The embedded listener: Twilio webhooks over HTTP and Media Streams over WebSocket on one port.
 /// Requests pass the ConnectionGate (sizes, time, rates), then routing (404/405), then the

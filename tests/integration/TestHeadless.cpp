@@ -298,6 +298,87 @@ private slots:
         QCOMPARE(calls[0].toObject().value(QLatin1String("call_sid")).toString(), callSid(5));
     }
 
+    void webhookLogIsSearchableAndReplayable()
+    {
+        QTemporaryDir dir;
+        HeadlessApp app(dir.path());
+        QVERIFY2(app.start(), qPrintable(app.output()));
+        const QString sid = callSid(11);
+        QCOMPARE(
+            postSigned(app.baseUrl() + QStringLiteral("/voice"), callParams(sid, QStringLiteral("ringing")), kAuthToken)
+                .status,
+            200);
+        QCOMPARE(postSigned(app.baseUrl() + QStringLiteral("/voice"),
+                            callParams(callSid(12), QStringLiteral("ringing")),
+                            "bad")
+                     .status,
+                 403);
+        const QStringList dataDir{QStringLiteral("--data-dir"), dir.path()};
+        auto listJson = [&](const QStringList& extra) {
+            QJsonArray hooks;
+            QElapsedTimer t;
+            t.start();
+            // Storage commits asynchronously: wait until the entries are there.
+            while (t.elapsed() < 10000) {
+                const CommandResult r = runSwitchboard(
+                    QStringList{QStringLiteral("webhooks"), QStringLiteral("list"), QStringLiteral("--json")} + extra +
+                    dataDir);
+                hooks = QJsonDocument::fromJson(r.out).object().value(QLatin1String("webhooks")).toArray();
+                if (!hooks.isEmpty())
+                    break;
+                QTest::qWait(50);
+            }
+            return hooks;
+        };
+        const QJsonArray found = listJson({QStringLiteral("--search"), sid});
+        QCOMPARE(found.size(), 1);
+        const QJsonObject original = found[0].toObject();
+        QCOMPARE(original.value(QLatin1String("status")).toInt(), 200);
+        QCOMPARE(original.value(QLatin1String("signature_verdict")).toString(), QStringLiteral("valid"));
+        const QJsonArray refused = listJson({QStringLiteral("--errors")});
+        QCOMPARE(refused.size(), 1);
+        QCOMPARE(refused[0].toObject().value(QLatin1String("status")).toInt(), 403);
+
+        const QString id = QString::number(original.value(QLatin1String("id")).toInteger());
+        const CommandResult shown =
+            runSwitchboard(QStringList{QStringLiteral("webhooks"), QStringLiteral("show"), id} + dataDir);
+        QCOMPARE(shown.exitCode, 0);
+        QVERIFY(shown.out.contains("> POST /voice"));
+        QVERIFY(shown.out.contains("<Stream "));
+
+        // Replaying keeps the original signature, so the listener accepts it again.
+        const CommandResult replay = runSwitchboard(
+            QStringList{
+                QStringLiteral("webhooks"), QStringLiteral("replay"), id, QStringLiteral("--url"), app.baseUrl()} +
+            dataDir);
+        QVERIFY2(replay.exitCode == 0, replay.err.constData());
+        QVERIFY(replay.out.contains("-> 200"));
+        const QString refusedId = QString::number(refused[0].toObject().value(QLatin1String("id")).toInteger());
+        const CommandResult replayBad = runSwitchboard(QStringList{QStringLiteral("webhooks"),
+                                                                   QStringLiteral("replay"),
+                                                                   refusedId,
+                                                                   QStringLiteral("--url"),
+                                                                   app.baseUrl()} +
+                                                       dataDir);
+        QCOMPARE(replayBad.exitCode, 1);
+        QVERIFY(replayBad.out.contains("-> 403"));
+        QElapsedTimer t;
+        t.start();
+        bool sawReplay = false;
+        while (!sawReplay && t.elapsed() < 10000) {
+            for (const QJsonValue& v : listJson({QStringLiteral("--search"), sid}))
+                sawReplay = sawReplay || v.toObject().value(QLatin1String("replay_of")).toInteger() == id.toLongLong();
+            QTest::qWait(50);
+        }
+        QVERIFY(sawReplay);
+        QCOMPARE(runSwitchboard(
+                     QStringList{QStringLiteral("webhooks"), QStringLiteral("show"), QStringLiteral("99999")} + dataDir)
+                     .exitCode,
+                 1);
+        QCOMPARE(runSwitchboard(QStringList{QStringLiteral("webhooks"), QStringLiteral("frob")} + dataDir).exitCode, 2);
+        QCOMPARE(app.terminate(), 0);
+    }
+
     void malformedFramesAndFloodsHarmNoOtherCall()
     {
         QTemporaryDir dir;
@@ -354,6 +435,15 @@ private slots:
                            .startsWith("HTTP/1.1 429");
         QVERIFY2(limited > 0, "a flood from one address is rate limited");
         QVERIFY(rawRequest(app.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
+
+        // A WebSocket message flood closes only that socket.
+        StreamClient flooder;
+        QVERIFY(flooder.open(app.streamUrl(), app.streamUrl(), kAuthToken));
+        for (int i = 0; i < 3000 && flooder.socket().state() == QAbstractSocket::ConnectedState; ++i)
+            flooder.send(twilio::toJson(twilio::ConnectedMessage{}));
+        QVERIFY(flooder.waitClosed());
+        QCOMPARE(flooder.socket().closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QVERIFY(flooder.socket().closeReason().contains(QLatin1String("rate")));
 
         clean.media(m_speech, twilio::MediaTrack::Inbound);
         bad.media(m_speech, twilio::MediaTrack::Inbound, 0, 50);
