@@ -2,26 +2,51 @@
 #pragma once
 
 #include <QMainWindow>
+#include <memory>
 
 class QLabel;
+class QPlainTextEdit;
 class QTreeView;
+
+namespace sb::bootstrap {
+class Core;
+}
+namespace sb::storage {
+class HistoryQueries;
+struct CallEvent;
+struct CallRecord;
+} // namespace sb::storage
 
 namespace sb::ui {
 
-/// The console's main window. Lives on the GUI thread.
+class CallListModel;
+
+/// The console's main window: calls on the left, the selected call's details and live events on
+/// the right, the listener's state in the status bar. It only observes the core (through its
+/// *Stored signals, so what it shows is what was stored). GUI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    /// `core` may be null (no listener running, e.g. it failed to start); `startError` then says why.
+    explicit MainWindow(bootstrap::Core* core, const QString& startError = QString(), QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    CallListModel* callModel() const { return m_model; }
 
 private:
     void createActions();
     void showAbout();
+    void showSelectedCall();
+    void appendEvent(const storage::CallEvent& event);
+    QString selectedCallSid() const;
 
+    bootstrap::Core* m_core = nullptr;
+    std::unique_ptr<storage::HistoryQueries> m_history;
+    CallListModel* m_model = nullptr;
     QTreeView* m_callList = nullptr;
-    QLabel* m_detailPlaceholder = nullptr;
+    QPlainTextEdit* m_detail = nullptr;
     QLabel* m_listenerStatus = nullptr;
 };
 

@@ -8,6 +8,7 @@
 #include "common/Version.h"
 
 #include <QApplication>
+#include <QRandomGenerator>
 #include <cstdio>
 #include <vector>
 
@@ -62,7 +63,23 @@ int main(int argc, char* argv[])
     QApplication::setDesktopFileName(QStringLiteral("switchboard"));
 
     sb::ShutdownSignals shutdown; // SIGINT/SIGTERM close the window and exit 0
-    sb::ui::MainWindow window;
+
+    // Without Twilio credentials the listener still runs: a random local token signs and checks
+    // the demo calls the built-in simulator makes. It never leaves this process.
+    QByteArray token = inv.core.authTokenFromStdin ? sb::cli::readTokenFromStdin() : QByteArray();
+    if (token.isEmpty()) {
+        quint32 words[4];
+        QRandomGenerator::system()->fillRange(words);
+        token = QByteArray(reinterpret_cast<const char*>(words), sizeof(words)).toHex();
+    }
+    sb::bootstrap::Core core(sb::cli::makeCoreOptions(inv.core, token));
+    const auto started = core.start();
+    const QString startError = started.ok() ? QString() : started.error().message;
+    if (!started.ok())
+        std::fprintf(stderr, "switchboard: %s\n", qPrintable(startError));
+    sb::ui::MainWindow window(started.ok() ? &core : nullptr, startError);
     window.show();
-    return QApplication::exec();
+    const int code = QApplication::exec();
+    core.stop();
+    return code;
 }

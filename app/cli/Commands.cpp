@@ -33,27 +33,38 @@ int fail(const QString& reason)
 
 } // namespace
 
-int runHeadless(const Invocation& inv)
+bootstrap::CoreOptions makeCoreOptions(const CoreArguments& arguments, const QByteArray& authToken)
 {
     bootstrap::CoreOptions options;
-    options.dataDir = resolveDataDir(inv.core.dataDir);
-    options.bindAddress = inv.core.bind;
-    options.port = inv.core.port;
-    options.publicUrl = inv.core.publicUrl;
-    options.flow = inv.core.flow;
-    options.validateSignatures = !inv.core.skipSignatureCheck;
+    options.dataDir = resolveDataDir(arguments.dataDir);
+    options.bindAddress = arguments.bind;
+    options.port = arguments.port;
+    options.publicUrl = arguments.publicUrl;
+    options.flow = arguments.flow;
+    options.validateSignatures = !arguments.skipSignatureCheck;
+    options.authToken = [authToken] { return authToken; };
+    return options;
+}
 
+QByteArray readTokenFromStdin()
+{
+    std::string line;
+    std::getline(std::cin, line);
+    QByteArray token = QByteArray::fromStdString(line).trimmed();
+    std::fill(line.begin(), line.end(), '\0');
+    return token;
+}
+
+int runHeadless(const Invocation& inv)
+{
     QByteArray token;
     if (inv.core.authTokenFromStdin) {
-        std::string line;
-        std::getline(std::cin, line);
-        token = QByteArray::fromStdString(line).trimmed();
-        std::fill(line.begin(), line.end(), '\0');
+        token = readTokenFromStdin();
         if (token.isEmpty())
             return fail(QStringLiteral("--auth-token-stdin: stdin gave no token"));
     }
     // The token stays in this process's memory only; the listener asks for it per check.
-    options.authToken = [token] { return token; };
+    bootstrap::CoreOptions options = makeCoreOptions(inv.core, token);
     if (token.isEmpty() && options.validateSignatures)
         printLine(QStringLiteral("warning: no auth token is configured; every webhook will be refused with 403 "
                                  "(give one with --auth-token-stdin)"),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Drives the real `switchboard` executable as a user's script would.
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 namespace {
@@ -69,10 +70,11 @@ private slots:
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        env.insert(QStringLiteral("HOME"), QDir::tempPath());
+        QTemporaryDir home;
+        env.insert(QStringLiteral("HOME"), home.path());
         QProcess proc;
         proc.setProcessEnvironment(env);
-        proc.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE), QStringList{});
+        proc.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE), {QStringLiteral("--port"), QStringLiteral("0")});
         QVERIFY(proc.waitForStarted());
         // A GUI process that is still running after a second has got past start-up.
         QVERIFY2(!proc.waitForFinished(1500), proc.readAllStandardError().constData());
@@ -80,6 +82,8 @@ private slots:
         QVERIFY(proc.waitForFinished(10000));
         QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
         QCOMPARE(proc.exitCode(), 0);
+        // The default data folder follows the platform rules (XDG under HOME here).
+        QVERIFY(QFile::exists(home.filePath(QStringLiteral(".local/share/switchboard/switchboard.sqlite"))));
     }
 };
 
