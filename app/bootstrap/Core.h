@@ -28,7 +28,8 @@ struct CoreOptions
     quint16 port = 8080; ///< 0: any free port
     QString publicUrl;   ///< empty: http://<bind>:<port>
     bool validateSignatures = true;
-    QString flow; ///< active flow; empty: the demo flow
+    QString flow;                  ///< active flow; empty: the demo flow
+    double requestsPerSecond = 50; ///< webhook budget per client (burst: twice that)
     /// Where the auth token comes from. Called on the network thread for every check; the result
     /// is wiped after use. Empty function: no token (every signed request is refused).
     std::function<QByteArray()> authToken;

@@ -73,6 +73,8 @@ QString helpText()
                           "  --public-url URL        The https:// URL Twilio calls (tunnel); signatures are\n"
                           "                          checked against it. Default: http://ADDR:PORT.\n"
                           "  --flow NAME             Flow for incoming calls (default: appointment).\n"
+                          "  --rate-limit N          Webhooks per second per client, burst 2N (default 50);\n"
+                          "                          clients behind a tunnel are told apart by its headers.\n"
                           "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
                           "  --insecure-skip-signature-check\n"
                           "                          Accept webhooks without checking X-Twilio-Signature\n"
@@ -181,6 +183,13 @@ Invocation parse(const QStringList& arguments)
                 url.host().isEmpty())
                 return usageError(QStringLiteral("'--public-url %1': expected an http(s):// URL").arg(v));
             inv.core.publicUrl = v;
+        } else if (arg == QLatin1String("--rate-limit")) {
+            if (!value(&v))
+                return usageError(QStringLiteral("option '--rate-limit' needs a value"));
+            bool ok = false;
+            inv.core.requestsPerSecond = v.toDouble(&ok);
+            if (!ok || inv.core.requestsPerSecond < 1 || inv.core.requestsPerSecond > 1e6)
+                return usageError(QStringLiteral("'--rate-limit %1': expected requests per second, 1 or more").arg(v));
         } else if (arg == QLatin1String("--flow")) {
             if (!value(&v) || v.isEmpty())
                 return usageError(QStringLiteral("option '--flow' needs a value"));

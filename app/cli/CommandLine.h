@@ -24,6 +24,7 @@ struct CoreArguments
     QString flow;
     bool skipSignatureCheck = false;
     bool authTokenFromStdin = false;
+    double requestsPerSecond = 50;
 };
 
 /// What the process should do, decided from argv before any Q*Application exists, so that

@@ -42,6 +42,7 @@ bootstrap::CoreOptions makeCoreOptions(const CoreArguments& arguments, const QBy
     options.publicUrl = arguments.publicUrl;
     options.flow = arguments.flow;
     options.validateSignatures = !arguments.skipSignatureCheck;
+    options.requestsPerSecond = arguments.requestsPerSecond;
     options.authToken = [authToken] { return authToken; };
     return options;
 }

@@ -137,7 +137,7 @@ void ConnectionGate::inspect(QTcpSocket* socket)
     }
     const HttpHead& head = parsed.head;
     qint64 retryAfter = 0;
-    const RateLimiter::Decision decision = m_rate.admit(socket->peerAddress().toString(), nowMs(), &retryAfter);
+    const RateLimiter::Decision decision = m_rate.admit(clientIdentity(socket, head), nowMs(), &retryAfter);
     if (decision != RateLimiter::Decision::Allowed) {
         refuse(socket,
                429,
@@ -182,6 +182,23 @@ void ConnectionGate::inspect(QTcpSocket* socket)
     addPendingConnection(socket);
     // QHttpServer reads on readyRead; the whole request is already buffered, so wake it up.
     QMetaObject::invokeMethod(socket, &QTcpSocket::readyRead, Qt::QueuedConnection);
+}
+
+QString ConnectionGate::clientIdentity(QTcpSocket* socket, const HttpHead& head) const
+{
+    const QHostAddress peer = socket->peerAddress();
+    if (!m_limits.trustLoopbackForwardedFor || !peer.isLoopback())
+        return peer.toString();
+    QByteArray forwarded = head.header("Cf-Connecting-Ip").trimmed();
+    if (forwarded.isEmpty()) {
+        const QByteArray list = head.header("X-Forwarded-For");
+        const qsizetype comma = list.lastIndexOf(',');
+        forwarded = (comma < 0 ? list : list.mid(comma + 1)).trimmed();
+    }
+    QHostAddress client;
+    if (!forwarded.isEmpty() && client.setAddress(QString::fromLatin1(forwarded)))
+        return QStringLiteral("fwd:") + client.toString();
+    return peer.toString();
 }
 
 void ConnectionGate::release(QTcpSocket* socket)

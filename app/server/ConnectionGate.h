@@ -18,9 +18,15 @@ struct GateLimits
     qsizetype maxHeadBytes = 16 * 1024;
     qint64 maxBodyBytes = 1024 * 1024; ///< Twilio's webhook bodies are a few kB
     int requestTimeoutMs = 10000;      ///< head and body must arrive within this (slow clients: 408)
-    int maxConnectionsPerAddress = 256;
-    int maxConnections = 4096;
+    /// Open connections per client. Through a tunnel every Twilio connection comes from the tunnel
+    /// process on loopback, so this is generous; request rates are limited per forwarded client.
+    int maxConnectionsPerAddress = 2048;
+    int maxConnections = 8192;
     RateLimiter::Limits rate;
+    /// For requests from a loopback peer (a tunnel on this machine), rate-limit by the client the
+    /// tunnel names: `Cf-Connecting-Ip` (cloudflared), else the last `X-Forwarded-For` entry (the
+    /// one the tunnel appended; earlier entries come from the client and may be forged).
+    bool trustLoopbackForwardedFor = true;
 };
 
 /// The listening socket of the listener. Every new connection is held here until its whole
@@ -61,6 +67,7 @@ protected:
 
 private:
     void inspect(QTcpSocket* socket);
+    QString clientIdentity(QTcpSocket* socket, const HttpHead& head) const;
     void release(QTcpSocket* socket);
     void refuse(QTcpSocket* socket,
                 int status,

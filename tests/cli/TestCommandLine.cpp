@@ -85,6 +85,60 @@ private slots:
                               QStringLiteral("-reverse")}));
     }
 
+    void headlessOptionsAreParsed()
+    {
+        const Invocation inv = sb::cli::parse({QStringLiteral("switchboard"),
+                                               QStringLiteral("--headless"),
+                                               QStringLiteral("--port"),
+                                               QStringLiteral("9000"),
+                                               QStringLiteral("--bind=0.0.0.0"),
+                                               QStringLiteral("--data-dir"),
+                                               QStringLiteral("/tmp/x"),
+                                               QStringLiteral("--public-url"),
+                                               QStringLiteral("https://abc.trycloudflare.com"),
+                                               QStringLiteral("--flow"),
+                                               QStringLiteral("chunked"),
+                                               QStringLiteral("--rate-limit"),
+                                               QStringLiteral("200")});
+        QCOMPARE(inv.mode, Invocation::Mode::Headless);
+        QCOMPARE(inv.core.port, quint16(9000));
+        QCOMPARE(inv.core.bind, QHostAddress(QStringLiteral("0.0.0.0")));
+        QCOMPARE(inv.core.dataDir, QStringLiteral("/tmp/x"));
+        QCOMPARE(inv.core.publicUrl, QStringLiteral("https://abc.trycloudflare.com"));
+        QCOMPARE(inv.core.flow, QStringLiteral("chunked"));
+        QCOMPARE(inv.core.requestsPerSecond, 200.0);
+        QVERIFY(!inv.core.skipSignatureCheck);
+    }
+
+    void badHeadlessValuesAreUsageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("port text") << QStringList{QStringLiteral("--port"), QStringLiteral("http")};
+        QTest::newRow("port big") << QStringList{QStringLiteral("--port"), QStringLiteral("70000")};
+        QTest::newRow("bind host") << QStringList{QStringLiteral("--bind"), QStringLiteral("localhost.example")};
+        QTest::newRow("public url") << QStringList{QStringLiteral("--public-url"), QStringLiteral("ftp://x")};
+        QTest::newRow("rate") << QStringList{QStringLiteral("--rate-limit"), QStringLiteral("0")};
+        QTest::newRow("calls show no sid") << QStringList{QStringLiteral("calls"), QStringLiteral("show")};
+        QTest::newRow("calls bad") << QStringList{QStringLiteral("calls"), QStringLiteral("delete")};
+    }
+    void badHeadlessValuesAreUsageErrors()
+    {
+        QFETCH(QStringList, args);
+        args.prepend(QStringLiteral("switchboard"));
+        QCOMPARE(sb::cli::parse(args).mode, Invocation::Mode::UsageError);
+    }
+
+    void subcommandsGetTheirArgumentsUnparsed()
+    {
+        const Invocation inv = sb::cli::parse({QStringLiteral("switchboard"),
+                                               QStringLiteral("webhooks"),
+                                               QStringLiteral("list"),
+                                               QStringLiteral("--json")});
+        QCOMPARE(inv.mode, Invocation::Mode::Subcommand);
+        QCOMPARE(inv.subcommand, QStringLiteral("webhooks"));
+        QCOMPARE(inv.subcommandArguments, (QStringList{QStringLiteral("list"), QStringLiteral("--json")}));
+    }
+
     void exitCodesFollowTheContract()
     {
         QCOMPARE(int(sb::cli::kExitOk), 0);

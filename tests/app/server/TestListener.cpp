@@ -312,6 +312,28 @@ private slots:
         QVERIFY(logged429 >= 1 && logged429 <= 3);
     }
 
+    void forwardedClientsThroughATunnelAreLimitedSeparately()
+    {
+        ListenerConfig config;
+        config.gate.rate.perAddressBurst = 3;
+        config.gate.rate.perAddressRate = 0.5;
+        startListener(config);
+        auto via = [this](const QByteArray& header) {
+            return exchange(port(), "GET /health HTTP/1.1\r\nHost: x\r\n" + header + "\r\n\r\n").status;
+        };
+        // Three requests per forwarded client; a fourth from the same client is limited...
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(via("X-Forwarded-For: 198.51.100.7"), 200);
+        QCOMPARE(via("X-Forwarded-For: 198.51.100.7"), 429);
+        // ...while another caller behind the same tunnel still gets through.
+        QCOMPARE(via("X-Forwarded-For: 198.51.100.8"), 200);
+        QCOMPARE(via("Cf-Connecting-Ip: 203.0.113.9"), 200);
+        // Only the entry the tunnel appended counts: a forged first entry does not help.
+        QCOMPARE(via("X-Forwarded-For: 192.0.2.1, 198.51.100.7"), 429);
+        // Garbage is ignored (falls back to the loopback peer, which has its own budget).
+        QCOMPARE(via("X-Forwarded-For: not-an-address"), 200);
+    }
+
     void plainGetOnStreamIs426()
     {
         const RawResponse r = exchange(port(), "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
