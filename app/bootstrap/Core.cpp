@@ -4,6 +4,7 @@
 #include "audio/WavFile.h"
 #include "bootstrap/NetworkSide.h"
 #include "bootstrap/RecordMapping.h"
+#include "calls/MediaSession.h"
 #include "common/Logging.h"
 #include "storage/HistoryQueries.h"
 #include "storage/Storage.h"
@@ -122,6 +123,28 @@ void Core::stop()
     if (m_networkThread) {
         if (m_networkThread->isRunning()) {
             QMetaObject::invokeMethod(m_network, &NetworkSide::stop, Qt::BlockingQueuedConnection);
+            const auto& histogram = calls::MediaSession::latencyHistogram();
+            qint64 frames = 0;
+            for (qint64 n : histogram)
+                frames += n;
+            if (frames > 0) {
+                // Power-of-two buckets: a percentile is reported as the bucket's upper bound.
+                auto percentile = [&](double p) {
+                    qint64 seen = 0;
+                    for (size_t i = 0; i < histogram.size(); ++i) {
+                        seen += histogram[i];
+                        if (double(seen) >= p * double(frames))
+                            return qint64(1) << i;
+                    }
+                    return qint64(-1);
+                };
+                emit logLine(
+                    QStringLiteral("media: %1 frames decoded; arrival to PCM p50 < %2 ns, p99 < %3 ns, max < %4 ns")
+                        .arg(frames)
+                        .arg(percentile(0.5))
+                        .arg(percentile(0.99))
+                        .arg(percentile(1.0)));
+            }
             m_networkThread->quit();
             m_networkThread->wait();
         }
