@@ -12,8 +12,11 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 configure_and_build() { # dir, extra cmake args...
   local dir=$1; shift
-  cmake -S . -B "$dir" -G Ninja -DSB_WERROR=ON "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  # SB_BUILD_LOCK=FILE serialises builds with other processes sharing the tree (optional).
+  local lock=()
+  [ -n "${SB_BUILD_LOCK:-}" ] && lock=(flock "$SB_BUILD_LOCK")
+  "${lock[@]}" cmake -S . -B "$dir" -G Ninja -DSB_WERROR=ON "$@" >/dev/null
+  "${lock[@]}" cmake --build "$dir" -j "$jobs"
 }
 
 cmd=${1:-}
