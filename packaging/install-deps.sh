@@ -13,7 +13,7 @@ run_pkgs=(dbus-daemon dbus-x11 gnome-keyring libsecret-1-0 pulseaudio pulseaudio
   pocketsphinx pocketsphinx-en-us fonts-dejavu-core)
 # Test: speech synthesis and audio tools for generated test audio, a virtual display,
 # load generator, Node.js for the official-library oracle tests.
-test_pkgs=(libsecret-tools sox espeak-ng flite xvfb xauth x11-apps wrk)
+test_pkgs=(libsecret-tools sox libsox-fmt-mp3 espeak-ng flite xvfb xauth x11-apps wrk)
 
 missing=()
 for p in "${build_pkgs[@]}" "${run_pkgs[@]}" "${test_pkgs[@]}"; do

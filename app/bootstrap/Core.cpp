@@ -8,6 +8,7 @@
 #include "common/Logging.h"
 #include "storage/HistoryQueries.h"
 #include "storage/Storage.h"
+#include "tunnel/TunnelSupervisor.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -115,11 +116,46 @@ Result<quint16> Core::start()
     m_publicUrl = m_network->publicUrl();
     m_streamUrl = m_network->streamUrl();
     m_started = true;
+
+    if (!m_options.tunnel.isEmpty() && m_options.tunnel != QLatin1String("none")) {
+        const auto config = tunnel::parseTunnelSpec(m_options.tunnel,
+                                                    m_port,
+                                                    m_options.tunnelUrlPattern.isEmpty()
+                                                        ? QRegularExpression()
+                                                        : QRegularExpression(m_options.tunnelUrlPattern));
+        if (!config.ok()) {
+            stop();
+            return config.error();
+        }
+        m_tunnel = new tunnel::TunnelSupervisor(config.value(), this);
+        connect(m_tunnel, &tunnel::TunnelSupervisor::publicUrlChanged, this, &Core::setPublicUrl);
+        connect(m_tunnel, &tunnel::TunnelSupervisor::stateChanged, this, [this] {
+            emit logLine(QStringLiteral("tunnel: %1").arg(tunnel::describeStatus(m_tunnel->status())));
+        });
+        m_tunnel->start();
+    }
     return m_port;
+}
+
+void Core::setPublicUrl(const QString& url)
+{
+    if (!m_network || url.isEmpty())
+        return;
+    QMetaObject::invokeMethod(
+        m_network, [network = m_network, url] { network->setPublicUrl(url); }, Qt::BlockingQueuedConnection);
+    m_publicUrl = m_network->publicUrl();
+    m_streamUrl = m_network->streamUrl();
+    emit logLine(QStringLiteral("public URL is now %1 (streams %2)").arg(m_publicUrl, m_streamUrl));
+    emit publicUrlChanged(m_publicUrl, m_streamUrl);
 }
 
 void Core::stop()
 {
+    if (m_tunnel) {
+        m_tunnel->stop();
+        delete m_tunnel;
+        m_tunnel = nullptr;
+    }
     if (m_networkThread) {
         if (m_networkThread->isRunning()) {
             QMetaObject::invokeMethod(m_network, &NetworkSide::stop, Qt::BlockingQueuedConnection);

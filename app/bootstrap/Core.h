@@ -17,6 +17,10 @@ struct WebhookLogEntry;
 struct CallRecord;
 } // namespace sb::storage
 
+namespace sb::tunnel {
+class TunnelSupervisor;
+}
+
 namespace sb::bootstrap {
 
 class NetworkSide;
@@ -30,6 +34,11 @@ struct CoreOptions
     bool validateSignatures = true;
     QString flow;                  ///< active flow; empty: the demo flow
     double requestsPerSecond = 50; ///< webhook budget per client (burst: twice that)
+    /// Tunnel to start once the listener runs: `cloudflared[:PROGRAM]`, `ngrok[:PROGRAM]`,
+    /// `command:CMD` (with `{port}`), `url:https://...`; empty: none. Its public URL replaces
+    /// publicUrl and everything follows it (signature checks, stream URLs in TwiML).
+    QString tunnel;
+    QString tunnelUrlPattern; ///< regular expression for the URL in a custom command's output
     /// Where the auth token comes from. Called on the network thread for every check; the result
     /// is wiped after use. Empty function: no token (every signed request is refused).
     std::function<QByteArray()> authToken;
@@ -67,6 +76,10 @@ public:
     QString publicUrl() const { return m_publicUrl; }
     QString streamUrl() const { return m_streamUrl; }
     const RecoveryReport& recovery() const { return m_recovery; }
+    /// The running tunnel, or null.
+    tunnel::TunnelSupervisor* tunnel() const { return m_tunnel; }
+    /// Points signature checks and TwiML at a new public URL (the tunnel does this itself).
+    void setPublicUrl(const QString& url);
     storage::Storage* storage() const { return m_storage.get(); }
     QString databasePath() const;
     QString audioDir() const;
@@ -77,6 +90,7 @@ signals:
     void eventStored(const sb::storage::CallEvent& event);
     void callStored(const sb::storage::CallRecord& call);
     void webhookStored(const sb::storage::WebhookLogEntry& entry);
+    void publicUrlChanged(const QString& publicUrl, const QString& streamUrl);
 
 private:
     void recover();
@@ -85,6 +99,7 @@ private:
     std::unique_ptr<storage::Storage> m_storage;
     std::unique_ptr<QThread> m_networkThread;
     NetworkSide* m_network = nullptr; ///< lives on m_networkThread
+    tunnel::TunnelSupervisor* m_tunnel = nullptr;
     quint16 m_port = 0;
     QString m_publicUrl;
     QString m_streamUrl;

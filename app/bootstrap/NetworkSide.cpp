@@ -111,6 +111,14 @@ void NetworkSide::acceptSocket(QWebSocket* socket)
         });
 }
 
+void NetworkSide::setPublicUrl(const QString& url)
+{
+    if (!m_listener)
+        return;
+    m_listener->setPublicUrl(url);
+    m_registry->setUrls(m_listener->publicUrl(), m_listener->streamUrl());
+}
+
 void NetworkSide::stop()
 {
     // Finish every capture first, so files and stream rows are complete before storage closes.

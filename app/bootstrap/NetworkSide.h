@@ -30,6 +30,8 @@ public:
     /// Run on the network thread (blocking-queued from the Core).
     Q_INVOKABLE void start();
     Q_INVOKABLE void stop();
+    /// Follows a new public URL: signature checks and the URLs flows put into TwiML.
+    void setPublicUrl(const QString& url);
 
     Result<quint16> startResult() const { return m_startResult; }
     QString publicUrl() const;

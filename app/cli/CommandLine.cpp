@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QHash>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -73,6 +74,10 @@ QString helpText()
                           "  --public-url URL        The https:// URL Twilio calls (tunnel); signatures are\n"
                           "                          checked against it. Default: http://ADDR:PORT.\n"
                           "  --flow NAME             Flow for incoming calls (default: appointment).\n"
+                          "  --tunnel SPEC           Start a tunnel and follow its public URL: cloudflared,\n"
+                          "                          ngrok, command:'CMD {port}', url:https://... (also\n"
+                          "                          cloudflared:PATH / ngrok:PATH for another binary).\n"
+                          "  --tunnel-url-pattern RE Regular expression for the URL in a command's output.\n"
                           "  --rate-limit N          Webhooks per second per client, burst 2N (default 50);\n"
                           "                          clients behind a tunnel are told apart by its headers.\n"
                           "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
@@ -183,6 +188,16 @@ Invocation parse(const QStringList& arguments)
                 url.host().isEmpty())
                 return usageError(QStringLiteral("'--public-url %1': expected an http(s):// URL").arg(v));
             inv.core.publicUrl = v;
+        } else if (arg == QLatin1String("--tunnel")) {
+            if (!value(&v) || v.isEmpty())
+                return usageError(QStringLiteral("option '--tunnel' needs a value"));
+            inv.core.tunnel = v;
+        } else if (arg == QLatin1String("--tunnel-url-pattern")) {
+            if (!value(&v) || v.isEmpty())
+                return usageError(QStringLiteral("option '--tunnel-url-pattern' needs a value"));
+            if (!QRegularExpression(v).isValid())
+                return usageError(QStringLiteral("'--tunnel-url-pattern': not a valid regular expression"));
+            inv.core.tunnelUrlPattern = v;
         } else if (arg == QLatin1String("--rate-limit")) {
             if (!value(&v))
                 return usageError(QStringLiteral("option '--rate-limit' needs a value"));

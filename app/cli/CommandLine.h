@@ -25,6 +25,8 @@ struct CoreArguments
     bool skipSignatureCheck = false;
     bool authTokenFromStdin = false;
     double requestsPerSecond = 50;
+    QString tunnel;           ///< --tunnel SPEC
+    QString tunnelUrlPattern; ///< --tunnel-url-pattern RE
 };
 
 /// What the process should do, decided from argv before any Q*Application exists, so that

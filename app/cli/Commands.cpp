@@ -43,6 +43,8 @@ bootstrap::CoreOptions makeCoreOptions(const CoreArguments& arguments, const QBy
     options.flow = arguments.flow;
     options.validateSignatures = !arguments.skipSignatureCheck;
     options.requestsPerSecond = arguments.requestsPerSecond;
+    options.tunnel = arguments.tunnel;
+    options.tunnelUrlPattern = arguments.tunnelUrlPattern;
     options.authToken = [authToken] { return authToken; };
     return options;
 }

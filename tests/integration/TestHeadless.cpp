@@ -9,6 +9,7 @@
 #include "twilio/MediaMessages.h"
 #include "twilio/Signature.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -377,6 +378,61 @@ private slots:
                  1);
         QCOMPARE(runSwitchboard(QStringList{QStringLiteral("webhooks"), QStringLiteral("frob")} + dataDir).exitCode, 2);
         QCOMPARE(app.terminate(), 0);
+    }
+
+    void everythingFollowsTheTunnelsPublicUrl()
+    {
+        QTemporaryDir dir;
+        QTemporaryDir tunnelDir;
+        const QString first = QStringLiteral("https://seasonal-deck-organisms.trycloudflare.com");
+        const QString second = QStringLiteral("https://another-quick-tunnel.trycloudflare.com");
+        QFile url(tunnelDir.filePath(QStringLiteral("url")));
+        QVERIFY(url.open(QIODevice::WriteOnly));
+        url.write(first.toUtf8());
+        url.close();
+        qputenv("FAKE_TUNNEL_DIR", tunnelDir.path().toLocal8Bit());
+        const QString fake = QStringLiteral(SB_TESTS_SOURCE_DIR "/app/tunnel/fake/fake-cloudflared.sh");
+        HeadlessApp app(dir.path(), {QStringLiteral("--tunnel"), QStringLiteral("cloudflared:") + fake});
+        QVERIFY2(app.start(), qPrintable(app.output()));
+        QVERIFY2(app.waitForLine(QStringLiteral("public URL is now ") + first), qPrintable(app.output()));
+
+        // Twilio signs the public URL; the request itself arrives through the tunnel on loopback.
+        const QString local = app.baseUrl() + QStringLiteral("/voice");
+        QCOMPARE(postSigned(local, callParams(callSid(20), QStringLiteral("ringing")), kAuthToken).status, 403);
+        const HttpResult voice = postSigned(
+            local, callParams(callSid(21), QStringLiteral("ringing")), kAuthToken, first + QStringLiteral("/voice"));
+        QCOMPARE(voice.status, 200);
+        QCOMPARE(twimlStreamUrl(voice.body), QStringLiteral("wss://seasonal-deck-organisms.trycloudflare.com/stream"));
+        QVERIFY(
+            voice.body.contains("statusCallback=\"https://seasonal-deck-organisms.trycloudflare.com/stream-status\""));
+
+        // The tunnel is re-created with a new URL: signatures and TwiML follow at once.
+        QFile rotate(tunnelDir.filePath(QStringLiteral("rotate")));
+        QVERIFY(rotate.open(QIODevice::WriteOnly));
+        rotate.write(second.toUtf8());
+        rotate.close();
+        QVERIFY2(app.waitForLine(QStringLiteral("public URL is now ") + second), qPrintable(app.output()));
+        QCOMPARE(
+            postSigned(
+                local, callParams(callSid(22), QStringLiteral("ringing")), kAuthToken, first + QStringLiteral("/voice"))
+                .status,
+            403);
+        const HttpResult after = postSigned(
+            local, callParams(callSid(23), QStringLiteral("ringing")), kAuthToken, second + QStringLiteral("/voice"));
+        QCOMPARE(after.status, 200);
+        QCOMPARE(twimlStreamUrl(after.body), QStringLiteral("wss://another-quick-tunnel.trycloudflare.com/stream"));
+        // The stream upgrade is checked against the new wss:// URL too.
+        StreamClient stream;
+        QVERIFY(stream.open(
+            app.streamUrl(), QStringLiteral("wss://another-quick-tunnel.trycloudflare.com/stream"), kAuthToken));
+        stream.start(callSid(23), kStreamSid, twimlParameter(after.body, QStringLiteral("callToken")), false);
+        QVERIFY(app.waitForLine(callSid(23) + QStringLiteral(" stream.start")));
+        stream.stop(callSid(23));
+        QVERIFY(stream.waitClosed());
+        QCOMPARE(app.terminate(), 0);
+        qunsetenv("FAKE_TUNNEL_DIR");
+        // The tunnel program was stopped with the app.
+        QVERIFY(app.output().contains(QLatin1String("tunnel: ")));
     }
 
     void malformedFramesAndFloodsHarmNoOtherCall()
