@@ -4,6 +4,7 @@
 #include "cli/Commands.h"
 #include "cli/SubcommandTable.h"
 #include "common/Version.h"
+#include "restapi/ServeApi.h"
 
 #include <cstdio>
 
@@ -11,6 +12,10 @@ namespace sb::cli {
 
 int runSubcommand(const Invocation& invocation)
 {
+    // `simulate --serve-api`: the local stand-in for Twilio's REST API (recordings, calls, numbers).
+    if (invocation.subcommand == QLatin1String("simulate") &&
+        invocation.subcommandArguments.contains(QStringLiteral("--serve-api")))
+        return restapi::runServeApi(invocation.subcommandArguments);
     for (const SubcommandEntry& entry : subcommandTable()) {
         if (invocation.subcommand == QLatin1String(entry.name))
             return entry.run(invocation.subcommandArguments);
