@@ -4,13 +4,13 @@
 namespace sb::cli {
 
 // Each command declares its entry function here; add one line per command.
-// int runCredentialsCommand(const QStringList& arguments);
+int runCredentialsCommand(const QStringList& arguments);
 int runWebhooksCommand(const QStringList& arguments);
 
 const QList<SubcommandEntry>& subcommandTable()
 {
     static const QList<SubcommandEntry> table{
-        // {"credentials", &runCredentialsCommand},
+        {"credentials", &runCredentialsCommand},
         {"webhooks", &runWebhooksCommand},
     };
     return table;
