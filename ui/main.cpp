@@ -6,6 +6,7 @@
 #include "cli/Commands.h"
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
+#include "credentials/CredentialStore.h"
 
 #include <QApplication>
 #include <QRandomGenerator>
@@ -68,6 +69,16 @@ int main(int argc, char* argv[])
     // the demo calls the built-in simulator makes. It never leaves this process.
     QByteArray token = inv.core.authTokenFromStdin ? sb::cli::readTokenFromStdin() : QByteArray();
     if (token.isEmpty()) {
+        const auto stored = sb::credentials::readAuthToken(QString(), 5000);
+        if (stored.ok())
+            token = stored.value();
+        else
+            std::fprintf(stderr, "switchboard: %s\n", qPrintable(stored.error().message));
+    }
+    if (token.isEmpty()) {
+        std::fprintf(stderr,
+                     "switchboard: no Twilio credentials; local demo calls are signed with a token that "
+                     "lives only in this process\n");
         quint32 words[4];
         QRandomGenerator::system()->fillRange(words);
         token = QByteArray(reinterpret_cast<const char*>(words), sizeof(words)).toHex();

@@ -4,6 +4,7 @@
 #include "bootstrap/Core.h"
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
+#include "credentials/CredentialStore.h"
 #include "storage/HistoryQueries.h"
 
 #include <QCoreApplication>
@@ -65,12 +66,19 @@ int runHeadless(const Invocation& inv)
         token = readTokenFromStdin();
         if (token.isEmpty())
             return fail(QStringLiteral("--auth-token-stdin: stdin gave no token"));
+    } else if (!inv.core.skipSignatureCheck) {
+        // The active profile's auth token from the OS keychain (switchboard credentials set).
+        const auto stored = credentials::readAuthToken(QString(), 10000);
+        if (stored.ok())
+            token = stored.value();
+        else
+            printLine(QStringLiteral("warning: %1").arg(stored.error().message), stderr);
     }
     // The token stays in this process's memory only; the listener asks for it per check.
     bootstrap::CoreOptions options = makeCoreOptions(inv.core, token);
     if (token.isEmpty() && options.validateSignatures)
         printLine(QStringLiteral("warning: no auth token is configured; every webhook will be refused with 403 "
-                                 "(give one with --auth-token-stdin)"),
+                                 "(store one with 'switchboard credentials set' or give one with --auth-token-stdin)"),
                   stderr);
     if (!options.validateSignatures)
         printLine(QStringLiteral("warning: signature checking is OFF (--insecure-skip-signature-check)"), stderr);

@@ -5,10 +5,16 @@
 #include "KeyringTestSupport.h"
 #include "TwilioStandIn.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -191,6 +197,64 @@ private slots:
         const Run gone = run({QStringLiteral("show"), QStringLiteral("--profile"), QStringLiteral("sub")});
         QCOMPARE(gone.exitCode, 1);
         QVERIFY(gone.err.contains("no profile 'sub'"));
+    }
+
+    void headlessChecksSignaturesWithTheKeychainToken()
+    {
+        const Run set =
+            run({QStringLiteral("set"), QStringLiteral("--account-sid"), twilio.accountSid}, twilio.authToken + '\n');
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+        QTemporaryDir data(sbtest::keyringRoot() + QStringLiteral("/appdata-XXXXXX"));
+        QVERIFY(data.isValid());
+        data.setAutoRemove(false); // searched by tokenIsNowhere
+        QProcess proc;
+        proc.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE),
+                   {QStringLiteral("--headless"),
+                    QStringLiteral("--data-dir"),
+                    data.path(),
+                    QStringLiteral("--port"),
+                    QStringLiteral("0")});
+        QVERIFY(proc.waitForStarted(10000));
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += proc.readAllStandardOutput()).contains("listening on"), 30000);
+        const QByteArray err = proc.readAllStandardError();
+        QVERIFY2(!err.contains("no auth token"), err.constData());
+        static const QRegularExpression re(QStringLiteral("listening on [^ ]+:(\\d+) "));
+        const QString listenerPort = re.match(QString::fromUtf8(out)).captured(1);
+        QVERIFY(!listenerPort.isEmpty());
+
+        // A webhook signed with the stored token passes; one signed with another token does not.
+        const QString url = QStringLiteral("http://127.0.0.1:%1/voice").arg(listenerPort);
+        const QByteArray body =
+            "AccountSid=" + twilio.accountSid.toUtf8() +
+            "&ApiVersion=2010-04-01&CallSid=CA0123456789abcdef0123456789abcdef&CallStatus=ringing&Direction=inbound"
+            "&From=%2B14155550123&To=%2B15005550006";
+        auto post = [&](const QByteArray& token) {
+            const QString signingInput = url + QStringLiteral("AccountSid") + twilio.accountSid +
+                                         QStringLiteral("ApiVersion2010-04-"
+                                                        "01CallSidCA0123456789abcdef0123456789abcdefCallStatusringingDi"
+                                                        "rectioninboundFrom+14155550123To+15005550006");
+            const QByteArray signature =
+                QMessageAuthenticationCode::hash(signingInput.toUtf8(), token, QCryptographicHash::Sha1).toBase64();
+            QNetworkAccessManager manager;
+            QNetworkRequest request{QUrl(url)};
+            request.setHeader(QNetworkRequest::ContentTypeHeader,
+                              QByteArrayLiteral("application/x-www-form-urlencoded"));
+            request.setRawHeader("X-Twilio-Signature", signature);
+            QNetworkReply* reply = manager.post(request, body);
+            QSignalSpy done(reply, &QNetworkReply::finished);
+            done.wait(10000);
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            reply->deleteLater();
+            return status;
+        };
+        QCOMPARE(post(twilio.authToken), 200);
+        QCOMPARE(post(QByteArrayLiteral("some-other-token")), 403);
+        proc.terminate();
+        QVERIFY(proc.waitForFinished(20000));
+        allOutput += out + err + proc.readAllStandardOutput() + proc.readAllStandardError();
+        QCOMPARE(proc.exitCode(), 0);
+        QCOMPARE(run({QStringLiteral("clear")}).exitCode, 0);
     }
 
     void headlessLeaksNothing()
