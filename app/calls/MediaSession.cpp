@@ -219,7 +219,6 @@ void MediaSession::handleStart(const twilio::StartMessage& start)
                 << "media: cannot capture" << tr.stats.wavPath << "-" << tr.wav->errorString();
             tr.wav.reset();
         }
-        emit statsChanged(tr.stats);
     }
     QJsonObject parameters;
     for (const auto& [name, value] : start.customParameters) {
@@ -236,6 +235,9 @@ void MediaSession::handleStart(const twilio::StartMessage& start)
                                         {QStringLiteral("bidirectional"), m_bidirectional},
                                         {QStringLiteral("custom_parameters"), parameters}});
     emit bound(start.callSid, start.streamSid);
+    // After bound(): storage must have the stream row before its tracks' statistics.
+    for (MediaTrack t : start.tracks)
+        emit statsChanged(track(t).stats);
 }
 
 MediaSession::Track& MediaSession::track(MediaTrack which)

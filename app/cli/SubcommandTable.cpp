@@ -6,12 +6,14 @@ namespace sb::cli {
 // Each command declares its entry function here; add one line per command.
 int runCredentialsCommand(const QStringList& arguments);
 int runWebhooksCommand(const QStringList& arguments);
+int runSimulateCommand(const QStringList& arguments);
 
 const QList<SubcommandEntry>& subcommandTable()
 {
     static const QList<SubcommandEntry> table{
         {"credentials", &runCredentialsCommand},
         {"webhooks", &runWebhooksCommand},
+        {"simulate", &runSimulateCommand},
     };
     return table;
 }

@@ -218,6 +218,13 @@ private slots:
         QVERIFY(app.waitForLine(QStringLiteral(" dtmf ")));
         QCOMPARE(app.terminate(), 0);
         QVERIFY(app.output().contains(QLatin1String("stopped")));
+        // Every write was committed: storage reports nothing failed.
+        QStringList storageProblems;
+        for (const QString& line : app.output().split(QLatin1Char('\n'))) {
+            if (line.startsWith(QLatin1String("storage: ")) || line.contains(QLatin1String(" failed: ")))
+                storageProblems << line;
+        }
+        QVERIFY2(storageProblems.isEmpty(), qPrintable(storageProblems.join(QLatin1Char('\n'))));
 
         // The stored WAVs hold the streamed speech sample for sample.
         const QJsonObject call = showCall(dir.path(), sid);
