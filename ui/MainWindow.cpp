@@ -4,6 +4,8 @@
 #include "bootstrap/Core.h"
 #include "calls/CallListModel.h"
 #include "common/Version.h"
+#include "sim/CallDriver.h"
+#include "sim/SimAudio.h"
 #include "storage/HistoryQueries.h"
 
 #include <QApplication>
@@ -16,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QToolBar>
 #include <QTreeView>
 
 namespace sb::ui {
@@ -87,6 +90,18 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
     quit->setObjectName(QStringLiteral("actionQuit"));
 
+    QMenu* call = menuBar()->addMenu(tr("&Call"));
+    m_demoCall = call->addAction(tr("Place &demo call"), this, &MainWindow::placeDemoCall);
+    m_demoCall->setObjectName(QStringLiteral("actionDemoCall"));
+    m_demoCall->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_demoCall->setToolTip(tr("Play Twilio's side of a call against this listener with the built-in simulator "
+                              "(no phone or Twilio account needed)"));
+    m_demoCall->setEnabled(m_core != nullptr);
+    QToolBar* toolbar = addToolBar(tr("Calls"));
+    toolbar->setObjectName(QStringLiteral("callsToolbar"));
+    toolbar->setMovable(false);
+    toolbar->addAction(m_demoCall);
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About Switchboard"), this, &MainWindow::showAbout);
     about->setObjectName(QStringLiteral("actionAbout"));
@@ -140,6 +155,43 @@ void MainWindow::appendEvent(const storage::CallEvent& event)
                                   .arg(event.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")),
                                        event.kind,
                                        QString::fromUtf8(QJsonDocument(event.detail).toJson(QJsonDocument::Compact))));
+}
+
+void MainWindow::placeDemoCall()
+{
+    if (!m_core)
+        return;
+    sim::CallConfig config;
+    config.url = m_core->publicUrl() + QStringLiteral("/voice");
+    config.authToken = m_core->signingTokenForSimulator();
+    config.realtime = m_demoRealtime;
+    config.maxDurationMs = 30000;
+    // As if the number's status callback pointed here: the call's progress reaches the list.
+    config.statusCallback = m_core->publicUrl() + QStringLiteral("/status");
+    config.statusEvents = {QStringLiteral("initiated"),
+                           QStringLiteral("ringing"),
+                           QStringLiteral("answered"),
+                           QStringLiteral("completed")};
+    const QString words = QStringLiteral("I would like an appointment next Tuesday at ten in the morning.");
+    QString error;
+    config.caller.audio = sim::synthesizeSpeech(words, QStringLiteral("en-US"), &error);
+    if (config.caller.audio.isEmpty())
+        config.caller.audio = QByteArray(8000 * 3, char(0xFF)); // three seconds of mu-law silence
+    config.caller.speech = words;
+    auto* driver = new sim::CallDriver(config, this);
+    config.authToken.fill('\0');
+    statusBar()->showMessage(tr("Demo call started"), 5000);
+    connect(driver, &sim::CallDriver::finished, this, [this, driver](const sim::CallReport& report) {
+        QStringList codes;
+        for (int code : report.issueCodes())
+            codes << QString::number(code);
+        statusBar()->showMessage(report.ok()
+                                     ? tr("Demo call finished")
+                                     : tr("Demo call failed (Twilio errors %1)").arg(codes.join(QStringLiteral(", "))),
+                                 10000);
+        driver->deleteLater();
+    });
+    driver->start();
 }
 
 void MainWindow::showAbout()

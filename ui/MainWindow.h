@@ -34,6 +34,10 @@ public:
     ~MainWindow() override;
 
     CallListModel* callModel() const { return m_model; }
+    /// Demo calls play Twilio's side in simulated time (fast); the window can switch to real time.
+    void setDemoCallsRealtime(bool realtime) { m_demoRealtime = realtime; }
+    /// Places a demo call against this app's own listener with the built-in simulator.
+    void placeDemoCall();
 
 private:
     void createActions();
@@ -48,6 +52,8 @@ private:
     QTreeView* m_callList = nullptr;
     QPlainTextEdit* m_detail = nullptr;
     QLabel* m_listenerStatus = nullptr;
+    QAction* m_demoCall = nullptr;
+    bool m_demoRealtime = true;
 };
 
 } // namespace sb::ui

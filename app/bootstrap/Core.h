@@ -78,6 +78,9 @@ public:
     const RecoveryReport& recovery() const { return m_recovery; }
     /// The running tunnel, or null.
     tunnel::TunnelSupervisor* tunnel() const { return m_tunnel; }
+    /// The auth token the listener checks signatures with, for the built-in simulator's demo
+    /// calls (which play Twilio and must sign like it). Kept in memory only; wipe after use.
+    QByteArray signingTokenForSimulator() const { return m_options.authToken ? m_options.authToken() : QByteArray(); }
     /// Points signature checks and TwiML at a new public URL (the tunnel does this itself).
     void setPublicUrl(const QString& url);
     storage::Storage* storage() const { return m_storage.get(); }

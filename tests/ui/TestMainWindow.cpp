@@ -97,6 +97,33 @@ private slots:
         qInfo("screenshot: %s", qPrintable(path));
     }
 
+    void demoCallRunsWithoutATwilioAccount()
+    {
+        QTemporaryDir dir;
+        bootstrap::CoreOptions options;
+        options.dataDir = dir.path();
+        options.port = 0;
+        options.authToken = [] { return kToken; };
+        bootstrap::Core core(options);
+        QVERIFY(core.start().ok());
+        ui::MainWindow window(&core);
+        window.setDemoCallsRealtime(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* demo = window.findChild<QAction*>(QStringLiteral("actionDemoCall"));
+        QVERIFY(demo && demo->isEnabled());
+        demo->trigger();
+        auto* list = window.findChild<QTreeView*>(QStringLiteral("callList"));
+        QTRY_COMPARE_WITH_TIMEOUT(list->model()->rowCount(), 1, 20000);
+        // The simulator streams the caller's words and hangs up; the call ends completed.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            list->model()->index(0, ui::CallListModel::State).data().toString(), QStringLiteral("completed"), 30000);
+        list->setCurrentIndex(list->model()->index(0, 0));
+        auto* detail = window.findChild<QPlainTextEdit*>(QStringLiteral("callDetail"));
+        QTRY_VERIFY(detail->toPlainText().contains(QLatin1String("stream.start")));
+        QVERIFY(detail->toPlainText().contains(QLatin1String("Stream    MZ")));
+    }
+
     void saysWhyTheListenerIsNotRunning()
     {
         ui::MainWindow window(nullptr, QStringLiteral("cannot listen on 127.0.0.1:8080: address in use"));
