@@ -12,8 +12,10 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QThread>
+#include <QTimer>
 
 namespace sb::bootstrap {
 
@@ -134,6 +136,34 @@ Result<quint16> Core::start()
         });
         m_tunnel->start();
     }
+
+    if (!m_options.numberUpdate.phoneNumber.isEmpty()) {
+        tunnel::PhoneNumberUpdaterConfig config = m_options.numberUpdate;
+        if (config.stateFilePath.isEmpty())
+            config.stateFilePath = QDir(m_options.dataDir).filePath(QStringLiteral("tunnel-phone-numbers.json"));
+        m_numberUpdater = new tunnel::PhoneNumberUpdater(config, this);
+        m_options.numberUpdate.secret.fill('\0');
+        connect(m_numberUpdater,
+                &tunnel::PhoneNumberUpdater::updated,
+                this,
+                [this](const QString& sid, const QString& voiceUrl) {
+                    emit logLine(QStringLiteral("number %1 now sends calls to %2").arg(sid, voiceUrl));
+                });
+        connect(m_numberUpdater, &tunnel::PhoneNumberUpdater::restored, this, [this](const QString& sid) {
+            emit logLine(QStringLiteral("number %1 restored to its own settings").arg(sid));
+        });
+        connect(m_numberUpdater,
+                &tunnel::PhoneNumberUpdater::failed,
+                this,
+                [this](const QString& code, const QString& message) {
+                    emit logLine(QStringLiteral("number update failed (%1): %2").arg(code, message));
+                });
+        connect(this, &Core::publicUrlChanged, m_numberUpdater, [this](const QString& url) {
+            m_numberUpdater->pointAt(url);
+        });
+        if (!m_tunnel)
+            m_numberUpdater->pointAt(m_publicUrl);
+    }
     return m_port;
 }
 
@@ -151,6 +181,19 @@ void Core::setPublicUrl(const QString& url)
 
 void Core::stop()
 {
+    if (m_numberUpdater) {
+        if (m_options.restoreNumberOnExit) {
+            // Put the user's own settings back before the tunnel goes away (bounded wait).
+            QEventLoop loop;
+            connect(m_numberUpdater, &tunnel::PhoneNumberUpdater::restored, &loop, &QEventLoop::quit);
+            connect(m_numberUpdater, &tunnel::PhoneNumberUpdater::failed, &loop, &QEventLoop::quit);
+            QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+            QMetaObject::invokeMethod(m_numberUpdater, &tunnel::PhoneNumberUpdater::restore, Qt::QueuedConnection);
+            loop.exec();
+        }
+        delete m_numberUpdater;
+        m_numberUpdater = nullptr;
+    }
     if (m_tunnel) {
         m_tunnel->stop();
         delete m_tunnel;

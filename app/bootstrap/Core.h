@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/Result.h"
+#include "tunnel/PhoneNumberUpdater.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -39,6 +40,10 @@ struct CoreOptions
     /// publicUrl and everything follows it (signature checks, stream URLs in TwiML).
     QString tunnel;
     QString tunnelUrlPattern; ///< regular expression for the URL in a custom command's output
+    /// Opt-in: point this Twilio number's voice URL and status callback at the public URL, and
+    /// keep following it (phoneNumber empty: off). Old values are remembered in the data folder.
+    tunnel::PhoneNumberUpdaterConfig numberUpdate;
+    bool restoreNumberOnExit = false; ///< put the number's own settings back on stop()
     /// Where the auth token comes from. Called on the network thread for every check; the result
     /// is wiped after use. Empty function: no token (every signed request is refused).
     std::function<QByteArray()> authToken;
@@ -103,6 +108,7 @@ private:
     std::unique_ptr<QThread> m_networkThread;
     NetworkSide* m_network = nullptr; ///< lives on m_networkThread
     tunnel::TunnelSupervisor* m_tunnel = nullptr;
+    tunnel::PhoneNumberUpdater* m_numberUpdater = nullptr;
     quint16 m_port = 0;
     QString m_publicUrl;
     QString m_streamUrl;

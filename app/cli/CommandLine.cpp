@@ -78,6 +78,11 @@ QString helpText()
                           "                          ngrok, command:'CMD {port}', url:https://... (also\n"
                           "                          cloudflared:PATH / ngrok:PATH for another binary).\n"
                           "  --tunnel-url-pattern RE Regular expression for the URL in a command's output.\n"
+                          "  --update-number NUMBER  Point this Twilio number (PN... or +E.164) at the public\n"
+                          "                          URL (/voice, /status) and follow it; old values are kept.\n"
+                          "  --restore-number-on-exit  Put the number's own settings back when stopping.\n"
+                          "  --account-sid AC...     Account for --update-number (default: credentials profile).\n"
+                          "  --api-base URL          Twilio REST base (default: profile's, or api.twilio.com).\n"
                           "  --rate-limit N          Webhooks per second per client, burst 2N (default 50);\n"
                           "                          clients behind a tunnel are told apart by its headers.\n"
                           "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
@@ -192,6 +197,20 @@ Invocation parse(const QStringList& arguments)
             if (!value(&v) || v.isEmpty())
                 return usageError(QStringLiteral("option '--tunnel' needs a value"));
             inv.core.tunnel = v;
+        } else if (arg == QLatin1String("--update-number")) {
+            if (!value(&v) || v.isEmpty())
+                return usageError(QStringLiteral("option '--update-number' needs a PN... SID or an E.164 number"));
+            inv.core.updateNumber = v;
+        } else if (arg == QLatin1String("--restore-number-on-exit")) {
+            inv.core.restoreNumberOnExit = true;
+        } else if (arg == QLatin1String("--account-sid")) {
+            if (!value(&v) || !QRegularExpression(QStringLiteral("^AC[0-9a-fA-F]{32}$")).match(v).hasMatch())
+                return usageError(QStringLiteral("'--account-sid' needs AC followed by 32 hex digits"));
+            inv.core.accountSid = v;
+        } else if (arg == QLatin1String("--api-base")) {
+            if (!value(&v) || !QUrl(v).isValid() || !v.startsWith(QLatin1String("http")))
+                return usageError(QStringLiteral("'--api-base' needs an http(s):// URL"));
+            inv.core.apiBase = v;
         } else if (arg == QLatin1String("--tunnel-url-pattern")) {
             if (!value(&v) || v.isEmpty())
                 return usageError(QStringLiteral("option '--tunnel-url-pattern' needs a value"));

@@ -27,6 +27,10 @@ struct CoreArguments
     double requestsPerSecond = 50;
     QString tunnel;           ///< --tunnel SPEC
     QString tunnelUrlPattern; ///< --tunnel-url-pattern RE
+    QString updateNumber;     ///< --update-number PN…|+E164
+    bool restoreNumberOnExit = false;
+    QString accountSid; ///< --account-sid (else the active credentials profile's)
+    QString apiBase;    ///< --api-base (else the profile's, else https://api.twilio.com)
 };
 
 /// What the process should do, decided from argv before any Q*Application exists, so that

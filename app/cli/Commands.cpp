@@ -5,6 +5,7 @@
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
 #include "credentials/CredentialStore.h"
+#include "credentials/Profiles.h"
 #include "storage/HistoryQueries.h"
 
 #include <QCoreApplication>
@@ -59,6 +60,39 @@ QByteArray readTokenFromStdin()
     return token;
 }
 
+std::optional<QString>
+configureNumberUpdate(const CoreArguments& arguments, const QByteArray& authToken, bootstrap::CoreOptions& options)
+{
+    // Account and REST base from the options, else the active credentials profile.
+    credentials::ProfileSettings profiles;
+    const auto profile = profiles.find(profiles.activeName());
+    tunnel::PhoneNumberUpdaterConfig& config = options.numberUpdate;
+    config.phoneNumber = arguments.updateNumber;
+    config.accountSid = !arguments.accountSid.isEmpty() ? arguments.accountSid
+                        : profile                       ? profile->accountSid
+                                                        : QString();
+    if (config.accountSid.isEmpty())
+        return QStringLiteral(
+            "--update-number needs an account: run 'switchboard credentials set' or pass --account-sid");
+    const QString base = !arguments.apiBase.isEmpty()               ? arguments.apiBase
+                         : (profile && !profile->baseUrl.isEmpty()) ? profile->baseUrl
+                                                                    : QStringLiteral("https://api.twilio.com");
+    config.restBase = QUrl(base);
+    if (arguments.accountSid.isEmpty() && profile && !profile->apiKeySid.isEmpty()) {
+        const auto secret = credentials::readSecret(profile->name, credentials::SecretKind::ApiKeySecret, 10000);
+        if (!secret.ok())
+            return secret.error().message;
+        config.apiKeySid = profile->apiKeySid;
+        config.secret = secret.value();
+    } else {
+        config.secret = authToken;
+    }
+    if (config.secret.isEmpty())
+        return QStringLiteral("--update-number needs the auth token (keychain or --auth-token-stdin)");
+    options.restoreNumberOnExit = arguments.restoreNumberOnExit;
+    return std::nullopt;
+}
+
 int runHeadless(const Invocation& inv)
 {
     QByteArray token;
@@ -82,6 +116,10 @@ int runHeadless(const Invocation& inv)
                   stderr);
     if (!options.validateSignatures)
         printLine(QStringLiteral("warning: signature checking is OFF (--insecure-skip-signature-check)"), stderr);
+    if (!inv.core.updateNumber.isEmpty()) {
+        if (auto problem = configureNumberUpdate(inv.core, token, options))
+            return fail(*problem);
+    }
 
     ShutdownSignals shutdown;
     bootstrap::Core core(options);

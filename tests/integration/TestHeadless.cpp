@@ -6,6 +6,8 @@
 #include "HeadlessApp.h"
 #include "audio/MuLaw.h"
 #include "audio/WavFile.h"
+#include "restapi/RestApiServer.h"
+#include "restapi/RestApiStore.h"
 #include "twilio/MediaMessages.h"
 #include "twilio/Signature.h"
 
@@ -440,6 +442,63 @@ private slots:
         qunsetenv("FAKE_TUNNEL_DIR");
         // The tunnel program was stopped with the app.
         QVERIFY(app.output().contains(QLatin1String("tunnel: ")));
+    }
+
+    void theTwilioNumberFollowsTheTunnelAndIsRestored()
+    {
+        // Twilio's REST API, played by the local stand-in, with one number pointing elsewhere.
+        restapi::RestApiStore store;
+        store.setAccount(restapi::Account{kAccount, QString::fromLatin1(kAuthToken)});
+        restapi::PhoneNumberRecord number;
+        number.phoneNumber = QStringLiteral("+15005550006");
+        number.voiceUrl = QStringLiteral("https://my-own-server.example/voice");
+        number.statusCallback = QStringLiteral("https://my-own-server.example/status");
+        const auto added = store.addPhoneNumber(number);
+        QVERIFY(added.ok());
+        restapi::RestApiServer api(store, restapi::RestApiServerConfig{});
+        const auto apiPort = api.start();
+        QVERIFY(apiPort.ok());
+
+        QTemporaryDir dir;
+        QTemporaryDir tunnelDir;
+        const QString first = QStringLiteral("https://number-follows-tunnel.trycloudflare.com");
+        const QString second = QStringLiteral("https://number-follows-again.trycloudflare.com");
+        QFile url(tunnelDir.filePath(QStringLiteral("url")));
+        QVERIFY(url.open(QIODevice::WriteOnly));
+        url.write(first.toUtf8());
+        url.close();
+        qputenv("FAKE_TUNNEL_DIR", tunnelDir.path().toLocal8Bit());
+        HeadlessApp app(dir.path(),
+                        {QStringLiteral("--tunnel"),
+                         QStringLiteral("cloudflared:" SB_TESTS_SOURCE_DIR "/app/tunnel/fake/fake-cloudflared.sh"),
+                         QStringLiteral("--update-number"),
+                         QStringLiteral("+15005550006"),
+                         QStringLiteral("--account-sid"),
+                         kAccount,
+                         QStringLiteral("--api-base"),
+                         QStringLiteral("http://127.0.0.1:%1").arg(apiPort.value()),
+                         QStringLiteral("--restore-number-on-exit")});
+        QVERIFY2(app.start(), qPrintable(app.output()));
+        auto numberNow = [&] { return store.phoneNumber(added->sid).value(); };
+        QTRY_COMPARE_WITH_TIMEOUT(numberNow().voiceUrl, first + QStringLiteral("/voice"), 10000);
+        QCOMPARE(numberNow().statusCallback, first + QStringLiteral("/status"));
+
+        QFile rotate(tunnelDir.filePath(QStringLiteral("rotate")));
+        QVERIFY(rotate.open(QIODevice::WriteOnly));
+        rotate.write(second.toUtf8());
+        rotate.close();
+        QTRY_COMPARE_WITH_TIMEOUT(numberNow().voiceUrl, second + QStringLiteral("/voice"), 10000);
+
+        // Stopping restores the user's own settings, not an earlier tunnel URL.
+        app.process().terminate();
+        QElapsedTimer t;
+        t.start();
+        while (app.process().state() != QProcess::NotRunning && t.elapsed() < 20000)
+            QTest::qWait(20);
+        QCOMPARE(app.process().exitCode(), 0);
+        QCOMPARE(numberNow().voiceUrl, QStringLiteral("https://my-own-server.example/voice"));
+        QCOMPARE(numberNow().statusCallback, QStringLiteral("https://my-own-server.example/status"));
+        qunsetenv("FAKE_TUNNEL_DIR");
     }
 
     void malformedFramesAndFloodsHarmNoOtherCall()
