@@ -3,6 +3,7 @@
 
 #include "restapi/RestApiJson.h"
 #include "restapi/RestApiMedia.h"
+#include "server/HttpHead.h"
 #include "twilio/Form.h"
 
 #include <QHttpServerRequest>
@@ -58,28 +59,6 @@ RestApiResponse unauthorized(const QString& message)
     RestApiResponse r = error(401, 20003, message, QStringLiteral("Your AccountSid or AuthToken was incorrect."));
     r.extraHeaders.append({QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Basic realm=\"Twilio API\"")});
     return r;
-}
-
-QByteArray methodName(QHttpServerRequest::Method m)
-{
-    switch (m) {
-    case QHttpServerRequest::Method::Get:
-        return "GET";
-    case QHttpServerRequest::Method::Put:
-        return "PUT";
-    case QHttpServerRequest::Method::Delete:
-        return "DELETE";
-    case QHttpServerRequest::Method::Post:
-        return "POST";
-    case QHttpServerRequest::Method::Head:
-        return "HEAD";
-    case QHttpServerRequest::Method::Options:
-        return "OPTIONS";
-    case QHttpServerRequest::Method::Patch:
-        return "PATCH";
-    default:
-        return "OTHER";
-    }
 }
 
 // ---- Paging -------------------------------------------------------------------------------------
@@ -683,7 +662,7 @@ RestApiResponse RestApiServer::dispatch(const RestApiRequest& request)
 bool RestApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket)
 {
     RestApiRequest r;
-    r.method = methodName(request.method());
+    r.method = server::methodName(request.method());
     r.path = request.url().path(QUrl::FullyDecoded);
     r.query = request.url().query(QUrl::FullyEncoded).toUtf8();
     r.authorization = request.value("Authorization");

@@ -4,6 +4,7 @@
 #include "common/Result.h"
 
 #include <QByteArray>
+#include <QHttpServerRequest>
 #include <QList>
 #include <QPair>
 
@@ -43,6 +44,9 @@ struct HeadParse
     HttpHead head;
     QByteArray problem; ///< why it is malformed, for the log
 };
+
+/// The request method as it appears on the wire ("GET", "POST", ...; "OTHER" if Qt has no name).
+QByteArray methodName(QHttpServerRequest::Method method);
 
 /// Parses the head at the start of `data` (which may hold more bytes after it).
 HeadParse parseHttpHead(QByteArrayView data, qsizetype maxHeadBytes);

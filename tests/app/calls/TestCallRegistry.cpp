@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The call state machine, fed with webhooks in Twilio's order, out of order, and repeated.
+#include "../../support/TwimlIssues.h"
 #include "calls/CallRegistry.h"
 #include "twilio/Form.h"
 #include "twilio/TwimlParser.h"
@@ -10,18 +11,6 @@
 using namespace sb;
 using namespace sb::calls;
 
-namespace {
-/// Errors and warnings Twilio would report; editor hints (code 0) are not problems.
-QList<twilio::TwimlIssue> realIssues(const QByteArray& twiml)
-{
-    QList<twilio::TwimlIssue> issues;
-    for (const auto& issue : twilio::validateTwiml(twiml)) {
-        if (issue.code != twilio::twiml_code::Hint)
-            issues.append(issue);
-    }
-    return issues;
-}
-} // namespace
 using server::Route;
 using server::WebhookRequest;
 
@@ -87,7 +76,7 @@ private slots:
         QVERIFY(reply.body.contains("url=\"wss://pub.example/stream\""));
         QVERIFY(reply.body.contains("<Parameter name=\"callToken\" value=\"0123456789abcdef0123456789abcdef\"/>"));
         QVERIFY(reply.body.contains("When would you like your appointment?"));
-        const auto issues = realIssues(reply.body);
+        const auto issues = sb::test::realTwimlIssues(reply.body);
         QVERIFY2(issues.isEmpty(), qPrintable(issues.isEmpty() ? QString() : issues.first().message));
 
         const Call* call = registry->find(kCall);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../../support/TwimlIssues.h"
 #include "calls/Flow.h"
 #include "calls/FlowLibrary.h"
 #include "twilio/TwimlParser.h"
@@ -8,19 +9,6 @@
 
 using namespace sb;
 using namespace sb::calls;
-
-namespace {
-/// Errors and warnings Twilio would report; editor hints (code 0) are not problems.
-QList<twilio::TwimlIssue> realIssues(const QByteArray& twiml)
-{
-    QList<twilio::TwimlIssue> issues;
-    for (const auto& issue : twilio::validateTwiml(twiml)) {
-        if (issue.code != twilio::twiml_code::Hint)
-            issues.append(issue);
-    }
-    return issues;
-}
-} // namespace
 
 class TestFlow : public QObject
 {
@@ -45,7 +33,7 @@ private slots:
             for (int chunk : {0, 1, 100}) {
                 context.chunkIndex = chunk;
                 for (const QByteArray& twiml : {voiceTwiml(flow, context), chunkTwiml(flow, context)}) {
-                    const auto issues = realIssues(twiml);
+                    const auto issues = sb::test::realTwimlIssues(twiml);
                     QVERIFY2(issues.isEmpty(),
                              qPrintable(flow.name + QStringLiteral(": ") + issues.value(0).message +
                                         QStringLiteral("\n") + QString::fromUtf8(twiml)));
@@ -141,7 +129,7 @@ private slots:
                                                         QStringLiteral("t"),
                                                         0});
         QVERIFY(twiml.contains("Tom &amp; Jerry &lt;say&gt;"));
-        QVERIFY(realIssues(twiml).isEmpty());
+        QVERIFY(sb::test::realTwimlIssues(twiml).isEmpty());
     }
 };
 
