@@ -11,6 +11,7 @@
 #include "twilio/Signature.h"
 #include "twilio/WebhookParams.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -504,6 +505,27 @@ private slots:
                    p.value(QLatin1String("ErrorCode")) == QLatin1String("11200") &&
                    p.value(QLatin1String("ErrorUrl")).toString() == config.url;
         }));
+    }
+
+    void realtimePacingTakesCallTimeAndFastModeDoesNot()
+    {
+        sim::CallConfig config = baseConfig();
+        config.url = m_node.url(QStringLiteral("/pause"));
+        config.authToken = kNodeToken;
+        config.synthesizeSpeech = false;
+        QElapsedTimer timer;
+        timer.start();
+        const sim::CallReport fast = sim::CallDriver::run(config, 30000);
+        const qint64 fastMs = timer.elapsed();
+        QVERIFY2(fast.ok(), qPrintable(issuesText(fast)));
+        config.realtime = true;
+        timer.restart();
+        const sim::CallReport slow = sim::CallDriver::run(config, 30000);
+        const qint64 slowMs = timer.elapsed();
+        QVERIFY2(slow.ok(), qPrintable(issuesText(slow)));
+        // <Pause length="2"/> is two seconds of call time: slept in real time, simulated otherwise.
+        QVERIFY2(slowMs >= 1900, qPrintable(QString::number(slowMs)));
+        QVERIFY2(fastMs < slowMs, qPrintable(QStringLiteral("%1 vs %2").arg(fastMs).arg(slowMs)));
     }
 
     void loadMode()

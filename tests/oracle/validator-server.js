@@ -70,6 +70,7 @@ function start(authToken) {
     '/record': (p, res) => twiml(res,
       `<Connect action="/connected"><Stream url="${wsBase()}/bidi" statusCallback="/stream-status"/></Connect>`),
     '/connected': (p, res) => twiml(res, '<Say>Goodbye</Say><Hangup/>'),
+    '/pause': (p, res) => twiml(res, '<Pause length="2"/><Hangup/>'),
   };
 
   const server = http.createServer((req, res) => {
