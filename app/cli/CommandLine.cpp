@@ -58,45 +58,50 @@ void splitInlineValue(QString& arg, QString& inlineValue, bool& hasInline)
 
 QString helpText()
 {
-    return QStringLiteral("Usage: %1 [options]                 open the console window\n"
-                          "       %1 --headless [options]      run the listener without a window\n"
-                          "       %1 calls list [--json] [--limit N] [--data-dir DIR]\n"
-                          "       %1 calls show CALLSID [--json] [--data-dir DIR]\n"
-                          "\n"
-                          "%2, an operator console for Twilio voice calls.\n"
-                          "\n"
-                          "Options:\n"
-                          "  --headless              Run listener, flows, storage and audio capture without a\n"
-                          "                          window; log one line per event; stop on SIGINT/SIGTERM.\n"
-                          "  --port N                Listener port (default 8080; 0 picks a free one).\n"
-                          "  --bind ADDR             Listener address (default 127.0.0.1).\n"
-                          "  --data-dir DIR          Data folder (default: %3).\n"
-                          "  --public-url URL        The https:// URL Twilio calls (tunnel); signatures are\n"
-                          "                          checked against it. Default: http://ADDR:PORT.\n"
-                          "  --flow NAME             Flow for incoming calls (default: appointment).\n"
-                          "  --tunnel SPEC           Start a tunnel and follow its public URL: cloudflared,\n"
-                          "                          ngrok, command:'CMD {port}', url:https://... (also\n"
-                          "                          cloudflared:PATH / ngrok:PATH for another binary).\n"
-                          "  --tunnel-url-pattern RE Regular expression for the URL in a command's output.\n"
-                          "  --update-number NUMBER  Point this Twilio number (PN... or +E.164) at the public\n"
-                          "                          URL (/voice, /status) and follow it; old values are kept.\n"
-                          "  --restore-number-on-exit  Put the number's own settings back when stopping.\n"
-                          "  --account-sid AC...     Account for --update-number (default: credentials profile).\n"
-                          "  --api-base URL          Twilio REST base (default: profile's, or api.twilio.com).\n"
-                          "  --rate-limit N          Webhooks per second per client, burst 2N (default 50);\n"
-                          "                          clients behind a tunnel are told apart by its headers.\n"
-                          "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
-                          "  --insecure-skip-signature-check\n"
-                          "                          Accept webhooks without checking X-Twilio-Signature\n"
-                          "                          (development only; warns on every request).\n"
-                          "  --json                  calls list/show: print JSON.\n"
-                          "  --limit N               calls list: at most N calls (default 50).\n"
-                          "  -h, --help              Show this help and exit.\n"
-                          "  -v, --version           Show the version and exit.\n"
-                          "\n"
-                          "Qt's own options (-platform NAME, -style NAME, ...) are passed to Qt.\n"
-                          "\n"
-                          "Exit codes: 0 success, 1 failure, 2 usage error.\n")
+    return QStringLiteral(
+               "Usage: %1 [options]                 open the console window\n"
+               "       %1 --headless [options]      run the listener without a window\n"
+               "       %1 calls list [--json] [--limit N] [--data-dir DIR]\n"
+               "       %1 calls show CALLSID [--json] [--data-dir DIR]\n"
+               "       %1 webhooks list|show|replay ...   the webhook log (see 'webhooks --help')\n"
+               "       %1 credentials set|show|clear|check|list|use ...   Twilio credentials in the keychain\n"
+               "       %1 simulate --url URL ...   play Twilio's side of calls (see 'simulate --help')\n"
+               "       %1 simulate --serve-api ...   a local stand-in for Twilio's REST API\n"
+               "\n"
+               "%2, an operator console for Twilio voice calls.\n"
+               "\n"
+               "Options:\n"
+               "  --headless              Run listener, flows, storage and audio capture without a\n"
+               "                          window; log one line per event; stop on SIGINT/SIGTERM.\n"
+               "  --port N                Listener port (default 8080; 0 picks a free one).\n"
+               "  --bind ADDR             Listener address (default 127.0.0.1).\n"
+               "  --data-dir DIR          Data folder (default: %3).\n"
+               "  --public-url URL        The https:// URL Twilio calls (tunnel); signatures are\n"
+               "                          checked against it. Default: http://ADDR:PORT.\n"
+               "  --flow NAME             Flow for incoming calls (default: appointment).\n"
+               "  --tunnel SPEC           Start a tunnel and follow its public URL: cloudflared,\n"
+               "                          ngrok, command:'CMD {port}', url:https://... (also\n"
+               "                          cloudflared:PATH / ngrok:PATH for another binary).\n"
+               "  --tunnel-url-pattern RE Regular expression for the URL in a command's output.\n"
+               "  --update-number NUMBER  Point this Twilio number (PN... or +E.164) at the public\n"
+               "                          URL (/voice, /status) and follow it; old values are kept.\n"
+               "  --restore-number-on-exit  Put the number's own settings back when stopping.\n"
+               "  --account-sid AC...     Account for --update-number (default: credentials profile).\n"
+               "  --api-base URL          Twilio REST base (default: profile's, or api.twilio.com).\n"
+               "  --rate-limit N          Webhooks per second per client, burst 2N (default 50);\n"
+               "                          clients behind a tunnel are told apart by its headers.\n"
+               "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
+               "  --insecure-skip-signature-check\n"
+               "                          Accept webhooks without checking X-Twilio-Signature\n"
+               "                          (development only; warns on every request).\n"
+               "  --json                  calls list/show: print JSON.\n"
+               "  --limit N               calls list: at most N calls (default 50).\n"
+               "  -h, --help              Show this help and exit.\n"
+               "  -v, --version           Show the version and exit.\n"
+               "\n"
+               "Qt's own options (-platform NAME, -style NAME, ...) are passed to Qt.\n"
+               "\n"
+               "Exit codes: 0 success, 1 failure, 2 usage error.\n")
         .arg(QLatin1String(kAppName), QLatin1String(kDisplayName), resolveDataDir(QString()));
 }
 
@@ -118,10 +123,7 @@ QString resolveDataDir(const QString& requested)
 
 QStringList delegatedSubcommands()
 {
-    return {QStringLiteral("credentials"),
-            QStringLiteral("simulate"),
-            QStringLiteral("tunnel"),
-            QStringLiteral("webhooks")};
+    return {QStringLiteral("credentials"), QStringLiteral("simulate"), QStringLiteral("webhooks")};
 }
 
 Invocation parse(const QStringList& arguments)
