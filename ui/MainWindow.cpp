@@ -4,6 +4,7 @@
 #include "bootstrap/Core.h"
 #include "calls/CallListModel.h"
 #include "common/Version.h"
+#include "settings/SettingsDialog.h"
 #include "sim/CallDriver.h"
 #include "sim/SimAudio.h"
 #include "storage/HistoryQueries.h"
@@ -86,6 +87,14 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* settings = file->addAction(tr("&Twilio credentials…"), this, [this] {
+        auto* dialog = new SettingsDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    settings->setObjectName(QStringLiteral("actionSettings"));
+    settings->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setObjectName(QStringLiteral("actionQuit"));

@@ -141,6 +141,8 @@ private slots:
         auto* quit = window.findChild<QAction*>(QStringLiteral("actionQuit"));
         QVERIFY(quit);
         QCOMPARE(quit->shortcut(), QKeySequence(QKeySequence::Quit));
+        auto* settings = window.findChild<QAction*>(QStringLiteral("actionSettings"));
+        QVERIFY(settings);
         quit->trigger();
         QTRY_VERIFY(!window.isVisible());
     }
