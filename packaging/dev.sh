@@ -39,14 +39,20 @@ case "$cmd" in
     bash tests/checks.sh
     echo "== build + test: normal"
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-    (cd build && ctest --output-on-failure -j "$jobs")
+    (cd build && ctest --output-on-failure -j "$jobs") | tee build/ctest-summary.log
     echo "== build + test: AddressSanitizer + UndefinedBehaviorSanitizer"
     configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_BUILD_BENCH=OFF
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
     export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    (cd build-asan && ctest --output-on-failure -j "$jobs")
+    (cd build-asan && ctest --output-on-failure -j "$jobs") | tee build-asan/ctest-summary.log
+    total=0
+    for log in build/ctest-summary.log build-asan/ctest-summary.log; do
+      n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+      total=$((total + ${n:-0}))
+    done
     echo "== all tests passed (normal and sanitizer builds)"
+    echo "switchboard: $total passed, 0 failed"
     ;;
   *)
     echo "usage: bash packaging/dev.sh run|test" >&2
