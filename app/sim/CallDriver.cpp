@@ -18,6 +18,7 @@
 #include <QTimer>
 #include <QUuid>
 #include <QWebSocket>
+#include <algorithm>
 #include <cmath>
 #include <variant>
 
@@ -240,9 +241,52 @@ FormParams CallDriver::callParams() const
     return twilio::toFormParams(p);
 }
 
+ConnectionOverrides parseConnectionOverrides(const QString& url)
+{
+    ConnectionOverrides o;
+    const qsizetype hash = url.indexOf(QLatin1Char('#'));
+    if (hash < 0)
+        return o;
+    for (const QString& pair : url.mid(hash + 1).split(QLatin1Char('&'), Qt::SkipEmptyParts)) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            continue;
+        const QString key = pair.left(eq);
+        const QString value = pair.mid(eq + 1);
+        bool ok = false;
+        const int n = value.toInt(&ok);
+        if (key == QLatin1String("ct") && ok)
+            o.connectTimeoutMs = std::clamp(n, 100, 10000);
+        else if (key == QLatin1String("rt") && ok)
+            o.readTimeoutMs = std::clamp(n, 100, 15000);
+        else if (key == QLatin1String("tt") && ok)
+            o.totalTimeoutMs = std::clamp(n, 100, 15000);
+        else if (key == QLatin1String("rc") && ok)
+            o.retries = std::clamp(n, 0, 5);
+        else if (key == QLatin1String("rp"))
+            o.retryPolicy = value.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    }
+    return o;
+}
+
 void CallDriver::http(
     const QString& method, const QString& url, const FormParams& params, HttpDone done, int redirectsLeft)
 {
+    auto delivery = std::make_shared<Delivery>();
+    delivery->overrides = parseConnectionOverrides(url);
+    delivery->idempotencyToken = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    delivery->clock.start();
+    httpAttempt(method, url, params, std::move(done), redirectsLeft, delivery);
+}
+
+void CallDriver::httpAttempt(const QString& method,
+                             const QString& url,
+                             const FormParams& params,
+                             HttpDone done,
+                             int redirectsLeft,
+                             std::shared_ptr<Delivery> delivery)
+{
+    ++delivery->attempt;
     const bool get = method == QLatin1String("GET");
     QString target = withoutFragment(url);
     QByteArray body;
@@ -267,7 +311,7 @@ void CallDriver::http(
     QNetworkRequest request(qurl);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setRawHeader("User-Agent", "TwilioProxy/1.1");
-    request.setRawHeader("I-Twilio-Idempotency-Token", QUuid::createUuid().toByteArray(QUuid::WithoutBraces));
+    request.setRawHeader("I-Twilio-Idempotency-Token", delivery->idempotencyToken);
     if (!get)
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
     if (!m_config.authToken.isNull()) {
@@ -285,7 +329,12 @@ void CallDriver::http(
         *timedOut = true;
         reply->abort();
     });
-    timer->start(m_config.timeoutMs);
+    // Each attempt gets the read timeout, within what is left of the delivery's total (and never
+    // more than the configured ceiling).
+    const qint64 left = qint64(delivery->overrides.totalTimeoutMs) - delivery->clock.elapsed();
+    const int attemptMs = int(std::max<qint64>(
+        1, std::min<qint64>({qint64(delivery->overrides.readTimeoutMs), left, qint64(m_config.timeoutMs)})));
+    timer->start(attemptMs);
     connect(reply, &QNetworkReply::finished, this, [=, this] {
         reply->deleteLater();
         HttpResponse r;
@@ -296,7 +345,7 @@ void CallDriver::http(
         r.body = *timedOut ? QByteArray() : reply->readAll();
         if (*timedOut) {
             r.errorCode = 11205;
-            r.error = QStringLiteral("no response within %1 ms").arg(m_config.timeoutMs);
+            r.error = QStringLiteral("no response within %1 ms").arg(attemptMs);
         } else if (r.status == 0) {
             switch (reply->error()) {
             case QNetworkReply::HostNotFoundError:
@@ -346,6 +395,28 @@ void CallDriver::http(
             r.error = QStringLiteral("HTTP %1 %2 (11217: the server answered with an error status)")
                           .arg(r.status)
                           .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
+        }
+        // Twilio's retry rule: only the failure kinds in the policy, up to rc more attempts, while
+        // the total budget lasts. Partial responses are never retried.
+        QString kind;
+        if (*timedOut)
+            kind = QStringLiteral("rt");
+        else if (r.status == 0 && (reply->error() == QNetworkReply::ConnectionRefusedError ||
+                                   reply->error() == QNetworkReply::SslHandshakeFailedError))
+            kind = QStringLiteral("ct");
+        else if (r.status >= 400 && r.status < 500)
+            kind = QStringLiteral("4xx");
+        else if (r.status >= 500)
+            kind = QStringLiteral("5xx");
+        if (!kind.isEmpty() && delivery->attempt <= delivery->overrides.retries &&
+            delivery->overrides.retriesOn(kind) && delivery->clock.elapsed() < delivery->overrides.totalTimeoutMs) {
+            note(QStringLiteral("http.retry"),
+                 QStringLiteral("%1 failed (%2), retrying (attempt %3)").arg(r.url, kind).arg(delivery->attempt + 1),
+                 QJsonObject{{QStringLiteral("kind"), kind},
+                             {QStringLiteral("attempt"), delivery->attempt + 1},
+                             {QStringLiteral("url"), r.url}});
+            httpAttempt(method, url, params, done, redirectsLeft, delivery);
+            return;
         }
         done(r);
     });

@@ -21,6 +21,27 @@ class QTimer;
 
 namespace sb::sim {
 
+/// Twilio's connection overrides, given as a URL fragment (`#ct=…&rt=…&tt=…&rc=…&rp=…`,
+/// twilio-protocol.md §1.5). The fragment is never part of the signed URL. Out-of-range values are
+/// clamped to Twilio's ranges; unknown keys (`sni`, `e`) are ignored.
+struct ConnectionOverrides
+{
+    int connectTimeoutMs = 5000;                   ///< ct, 100..10000
+    int readTimeoutMs = 15000;                     ///< rt, 100..15000
+    int totalTimeoutMs = 15000;                    ///< tt, 100..15000, all attempts together
+    int retries = 1;                               ///< rc, 0..5
+    QStringList retryPolicy{QStringLiteral("ct")}; ///< rp: 4xx, 5xx, ct, rt, all
+
+    /// Whether a failure of `kind` (ct, rt, 4xx, 5xx) is retried under this policy.
+    bool retriesOn(const QString& kind) const
+    {
+        return retryPolicy.contains(QLatin1String("all")) || retryPolicy.contains(kind);
+    }
+};
+
+/// Reads the overrides from `url`'s fragment (defaults when there is none).
+ConnectionOverrides parseConnectionOverrides(const QString& url);
+
 /// Everything one simulated call needs. Defaults are Twilio's (twilio-protocol.md §1, §2, §10).
 struct CallConfig
 {
@@ -113,6 +134,15 @@ private:
         qint64 elapsedMs = 0;
     };
     using HttpDone = std::function<void(const HttpResponse&)>;
+    /// One delivery of a webhook: Twilio's connection overrides (URL fragment, §1.5) decide how
+    /// long each attempt may take and which failures are retried.
+    struct Delivery
+    {
+        ConnectionOverrides overrides;
+        QByteArray idempotencyToken; ///< the same for every attempt of this delivery
+        int attempt = 0;
+        QElapsedTimer clock;
+    };
     struct Stream;
     struct Transcription
     {
@@ -144,6 +174,12 @@ private:
     };
 
     // HTTP
+    void httpAttempt(const QString& method,
+                     const QString& url,
+                     const twilio::FormParams& params,
+                     HttpDone done,
+                     int redirectsLeft,
+                     std::shared_ptr<Delivery> delivery);
     void http(const QString& method,
               const QString& url,
               const twilio::FormParams& params,

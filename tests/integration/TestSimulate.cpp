@@ -528,6 +528,59 @@ private slots:
         QVERIFY2(fastMs < slowMs, qPrintable(QStringLiteral("%1 vs %2").arg(fastMs).arg(slowMs)));
     }
 
+    void connectionOverridesDecideRetries()
+    {
+        // Default (rc=1, rp=ct): a 500 is not retried.
+        m_node.clear();
+        sim::CallConfig config = baseConfig();
+        config.url = m_node.url(QStringLiteral("/flaky"));
+        config.authToken = kNodeToken;
+        config.synthesizeSpeech = false;
+        sim::CallReport report = sim::CallDriver::run(config, 30000);
+        QVERIFY(!report.ok());
+        QVERIFY(report.hasIssue(11200));
+        QTest::qWait(200); // the server logs each request before answering it
+        int attempts = 0;
+        for (const QJsonObject& o : m_node.lines())
+            attempts += o.value(QLatin1String("path")) == QLatin1String("/flaky") ? 1 : 0;
+        QCOMPARE(attempts, 1);
+
+        // #rp=5xx&rc=2: retried; the fragment is not signed, and both attempts are one delivery.
+        m_node.clear();
+        config.callSid.clear();
+        config.url = m_node.url(QStringLiteral("/flaky")) + QStringLiteral("#rp=5xx&rc=2");
+        report = sim::CallDriver::run(config, 30000);
+        QVERIFY2(report.ok(), qPrintable(issuesText(report)));
+        QTest::qWait(200);
+        QList<QJsonObject> flaky;
+        for (const QJsonObject& o : m_node.lines()) {
+            if (o.value(QLatin1String("path")) == QLatin1String("/flaky"))
+                flaky << o;
+        }
+        QCOMPARE(flaky.size(), 2);
+        QVERIFY(flaky[0].value(QLatin1String("valid")).toBool());
+        QVERIFY(flaky[1].value(QLatin1String("valid")).toBool());
+        QCOMPARE(flaky[0].value(QLatin1String("idempotencyToken")), flaky[1].value(QLatin1String("idempotencyToken")));
+        QCOMPARE(report.entries(QStringLiteral("http.retry")).size(), 1);
+    }
+
+    void connectionOverridesParse()
+    {
+        const auto none = sim::parseConnectionOverrides(QStringLiteral("https://x/voice"));
+        QCOMPARE(none.retries, 1);
+        QCOMPARE(none.retryPolicy, QStringList{QStringLiteral("ct")});
+        QCOMPARE(none.totalTimeoutMs, 15000);
+        const auto o = sim::parseConnectionOverrides(
+            QStringLiteral("https://x/voice#ct=200&rt=20000&tt=50&rc=9&rp=4xx,rt&e=dublin"));
+        QCOMPARE(o.connectTimeoutMs, 200);
+        QCOMPARE(o.readTimeoutMs, 15000); // clamped
+        QCOMPARE(o.totalTimeoutMs, 100);  // clamped
+        QCOMPARE(o.retries, 5);           // clamped
+        QVERIFY(o.retriesOn(QStringLiteral("4xx")) && o.retriesOn(QStringLiteral("rt")));
+        QVERIFY(!o.retriesOn(QStringLiteral("ct")) && !o.retriesOn(QStringLiteral("5xx")));
+        QVERIFY(sim::parseConnectionOverrides(QStringLiteral("https://x/v#rp=all")).retriesOn(QStringLiteral("5xx")));
+    }
+
     void loadMode()
     {
         sim::CallConfig config = baseConfig();

@@ -59,6 +59,7 @@ function start(authToken) {
     },
   };
 
+  const flakySeen = {};
   const flow = {
     '/voice': (p, res) => twiml(res,
       '<Say>Welcome</Say><Gather action="/gather" numDigits="3"><Say>Enter your code</Say></Gather>' +
@@ -71,6 +72,16 @@ function start(authToken) {
       `<Connect action="/connected"><Stream url="${wsBase()}/bidi" statusCallback="/stream-status"/></Connect>`),
     '/connected': (p, res) => twiml(res, '<Say>Goodbye</Say><Hangup/>'),
     '/pause': (p, res) => twiml(res, '<Pause length="2"/><Hangup/>'),
+    // Fails with 500 on the first delivery attempt of each call, then answers.
+    '/flaky': (p, res) => {
+      flakySeen[p.CallSid] = (flakySeen[p.CallSid] || 0) + 1;
+      if (flakySeen[p.CallSid] === 1) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('try again');
+        return;
+      }
+      twiml(res, '<Hangup/>');
+    },
   };
 
   const server = http.createServer((req, res) => {
@@ -94,7 +105,7 @@ function start(authToken) {
         return;
       }
       const valid = twilio.validateRequest(authToken, header, url, params);
-      log({ path, method: req.method, valid, params });
+      log({ path, method: req.method, valid, params, idempotencyToken: req.headers['i-twilio-idempotency-token'] });
       if (!valid) {
         res.writeHead(403, { 'Content-Type': 'text/plain' });
         res.end('Twilio Request Validation Failed.');
