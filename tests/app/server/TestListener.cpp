@@ -290,17 +290,24 @@ private slots:
         const QHostAddress flooder(QStringLiteral("127.0.0.2"));
         int ok = 0;
         int limited = 0;
-        RawResponse last;
+        int retryAfter = 0;
+        QElapsedTimer clock;
+        clock.start();
         for (int i = 0; i < 20; ++i) {
-            last = exchange(port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", flooder);
-            if (last.status == 200)
+            const RawResponse r = exchange(port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", flooder);
+            if (r.status == 200) {
                 ++ok;
-            else if (last.status == 429)
+            } else if (r.status == 429) {
                 ++limited;
+                retryAfter = qMax(retryAfter, r.header("Retry-After").toInt());
+            }
         }
-        QVERIFY2(ok >= 5 && ok <= 7, qPrintable(QString::number(ok)));
+        // The burst of 5, plus what the 1/s rate refilled while the flood ran (a slow machine).
+        const int refilled = int(clock.elapsed() / 1000) + 1;
+        QVERIFY2(ok >= 5 && ok <= 5 + refilled,
+                 qPrintable(QStringLiteral("%1 allowed in %2 ms").arg(ok).arg(clock.elapsed())));
         QCOMPARE(ok + limited, 20);
-        QVERIFY(last.header("Retry-After").toInt() >= 1);
+        QVERIFY(retryAfter >= 1);
         // Another address still gets through at once.
         QCOMPARE(exchange(port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", QHostAddress(QStringLiteral("127.0.0.3")))
                      .status,
