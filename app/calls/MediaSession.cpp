@@ -18,7 +18,7 @@ using twilio::MediaTrack;
 
 constexpr qint64 kSamplesPerMs = 8;         // 8 kHz
 constexpr qint64 kToleranceSamples = 2 * 8; // 2 ms of timestamp jitter is not a gap
-constexpr qsizetype kRecentSequences = 512; // window for duplicate detection
+constexpr qsizetype kRecentSequences = 512; // window for duplicate detection (at least this many)
 
 std::array<qint64, 64> g_latency{};
 
@@ -261,7 +261,8 @@ void MediaSession::handleMedia(const twilio::MediaMessage& media, const QElapsed
         return;
     }
     m_recentSequences.insert(media.sequenceNumber);
-    if (m_recentSequences.size() > kRecentSequences) {
+    // Pruned when twice the window, so the scan happens once per 512 frames, not on every frame.
+    if (m_recentSequences.size() > 2 * kRecentSequences) {
         const qint64 floor = m_maxSequence - kRecentSequences;
         m_recentSequences.removeIf([floor](qint64 v) { return v < floor; });
     }
