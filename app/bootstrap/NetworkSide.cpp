@@ -122,11 +122,10 @@ void NetworkSide::setPublicUrl(const QString& url)
 void NetworkSide::stop()
 {
     // Finish every capture first, so files and stream rows are complete before storage closes.
+    // finish() emits finished(), whose handler removes the session and deletes it later.
     const QList<calls::MediaSession*> sessions = m_sessions;
     for (calls::MediaSession* session : sessions)
         session->finish(QStringLiteral("shutdown"));
-    qDeleteAll(m_sessions);
-    m_sessions.clear();
     delete m_listener;
     m_listener = nullptr;
 }
