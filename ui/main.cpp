@@ -4,12 +4,12 @@
 #include "MainWindow.h"
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
+#include "common/RandomToken.h"
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
 #include "credentials/CredentialStore.h"
 
 #include <QApplication>
-#include <QRandomGenerator>
 #include <cstdio>
 #include <vector>
 
@@ -79,9 +79,7 @@ int main(int argc, char* argv[])
         std::fprintf(stderr,
                      "switchboard: no Twilio credentials; local demo calls are signed with a token that "
                      "lives only in this process\n");
-        quint32 words[4];
-        QRandomGenerator::system()->fillRange(words);
-        token = QByteArray(reinterpret_cast<const char*>(words), sizeof(words)).toHex();
+        token = sb::randomHexToken();
     }
     sb::bootstrap::Core core(sb::cli::makeCoreOptions(inv.core, token));
     const auto started = core.start();

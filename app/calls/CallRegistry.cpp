@@ -2,10 +2,9 @@
 #include "calls/CallRegistry.h"
 
 #include "common/Logging.h"
+#include "common/RandomToken.h"
 #include "twilio/Signature.h"
 #include "twilio/WebhookParams.h"
-
-#include <QRandomGenerator>
 
 namespace sb::calls {
 namespace {
@@ -44,13 +43,6 @@ WebhookReply badRequest(const Error& error)
     reply.contentType = "text/plain; charset=utf-8";
     reply.body = error.message.toUtf8() + '\n';
     return reply;
-}
-
-QByteArray randomToken()
-{
-    quint32 words[4];
-    QRandomGenerator::system()->fillRange(words);
-    return QByteArray(reinterpret_cast<const char*>(words), sizeof(words)).toHex();
 }
 
 QDateTime nowUtc()
@@ -96,7 +88,7 @@ CallRegistry::CallRegistry(FlowLibrary flows, QString activeFlow, QObject* paren
     : QObject(parent)
     , m_flows(std::move(flows))
     , m_activeFlow(std::move(activeFlow))
-    , m_tokens(randomToken)
+    , m_tokens(randomHexToken)
 {
     qRegisterMetaType<sb::calls::Call>();
     qRegisterMetaType<sb::calls::CallEvent>();
