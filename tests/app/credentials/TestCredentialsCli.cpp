@@ -4,12 +4,12 @@
 // HOME/XDG/TMPDIR folders or the data folder, not to /proc/<pid>/cmdline or /proc/<pid>/environ.
 #include "KeyringTestSupport.h"
 #include "TwilioStandIn.h"
+#include "twilio/Form.h"
+#include "twilio/Signature.h"
 
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -230,12 +230,7 @@ private slots:
             "&ApiVersion=2010-04-01&CallSid=CA0123456789abcdef0123456789abcdef&CallStatus=ringing&Direction=inbound"
             "&From=%2B14155550123&To=%2B15005550006";
         auto post = [&](const QByteArray& token) {
-            const QString signingInput = url + QStringLiteral("AccountSid") + twilio.accountSid +
-                                         QStringLiteral("ApiVersion2010-04-"
-                                                        "01CallSidCA0123456789abcdef0123456789abcdefCallStatusringingDi"
-                                                        "rectioninboundFrom+14155550123To+15005550006");
-            const QByteArray signature =
-                QMessageAuthenticationCode::hash(signingInput.toUtf8(), token, QCryptographicHash::Sha1).toBase64();
+            const QByteArray signature = sb::twilio::signature::compute(token, url, sb::twilio::parseFormBody(body));
             QNetworkAccessManager manager;
             QNetworkRequest request{QUrl(url)};
             request.setHeader(QNetworkRequest::ContentTypeHeader,
