@@ -159,6 +159,15 @@ QByteArray rawRequest(quint16 port, const QByteArray& bytes, const QHostAddress&
     return answer + socket.readAll();
 }
 
+/// Writes one of the stand-in tunnel's control files (see fake-cloudflared.sh).
+bool writeTunnelControl(const QTemporaryDir& dir, const QString& name, const QString& content)
+{
+    QFile file(dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    return file.write(content.toUtf8()) == content.toUtf8().size();
+}
+
 QList<int16_t> decoded(const QByteArray& mulaw)
 {
     return audio::mulaw::decode(QByteArrayView(mulaw));
@@ -395,10 +404,7 @@ private slots:
         QTemporaryDir tunnelDir;
         const QString first = QStringLiteral("https://seasonal-deck-organisms.trycloudflare.com");
         const QString second = QStringLiteral("https://another-quick-tunnel.trycloudflare.com");
-        QFile url(tunnelDir.filePath(QStringLiteral("url")));
-        QVERIFY(url.open(QIODevice::WriteOnly));
-        url.write(first.toUtf8());
-        url.close();
+        QVERIFY(writeTunnelControl(tunnelDir, QStringLiteral("url"), first));
         qputenv("FAKE_TUNNEL_DIR", tunnelDir.path().toLocal8Bit());
         const QString fake = QStringLiteral(SB_TESTS_SOURCE_DIR "/app/tunnel/fake/fake-cloudflared.sh");
         HeadlessApp app(dir.path(), {QStringLiteral("--tunnel"), QStringLiteral("cloudflared:") + fake});
@@ -416,10 +422,7 @@ private slots:
             voice.body.contains("statusCallback=\"https://seasonal-deck-organisms.trycloudflare.com/stream-status\""));
 
         // The tunnel is re-created with a new URL: signatures and TwiML follow at once.
-        QFile rotate(tunnelDir.filePath(QStringLiteral("rotate")));
-        QVERIFY(rotate.open(QIODevice::WriteOnly));
-        rotate.write(second.toUtf8());
-        rotate.close();
+        QVERIFY(writeTunnelControl(tunnelDir, QStringLiteral("rotate"), second));
         QVERIFY2(app.waitForLine(QStringLiteral("public URL is now ") + second), qPrintable(app.output()));
         QCOMPARE(
             postSigned(
@@ -463,10 +466,7 @@ private slots:
         QTemporaryDir tunnelDir;
         const QString first = QStringLiteral("https://number-follows-tunnel.trycloudflare.com");
         const QString second = QStringLiteral("https://number-follows-again.trycloudflare.com");
-        QFile url(tunnelDir.filePath(QStringLiteral("url")));
-        QVERIFY(url.open(QIODevice::WriteOnly));
-        url.write(first.toUtf8());
-        url.close();
+        QVERIFY(writeTunnelControl(tunnelDir, QStringLiteral("url"), first));
         qputenv("FAKE_TUNNEL_DIR", tunnelDir.path().toLocal8Bit());
         HeadlessApp app(dir.path(),
                         {QStringLiteral("--tunnel"),
@@ -483,10 +483,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(numberNow().voiceUrl, first + QStringLiteral("/voice"), 10000);
         QCOMPARE(numberNow().statusCallback, first + QStringLiteral("/status"));
 
-        QFile rotate(tunnelDir.filePath(QStringLiteral("rotate")));
-        QVERIFY(rotate.open(QIODevice::WriteOnly));
-        rotate.write(second.toUtf8());
-        rotate.close();
+        QVERIFY(writeTunnelControl(tunnelDir, QStringLiteral("rotate"), second));
         QTRY_COMPARE_WITH_TIMEOUT(numberNow().voiceUrl, second + QStringLiteral("/voice"), 10000);
 
         // Stopping restores the user's own settings, not an earlier tunnel URL.
