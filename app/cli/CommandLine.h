@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "cli/Output.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
 
 namespace sb::cli {
-
-/// Exit codes shared by every subcommand (see README "Command line").
-enum ExitCode : int {
-    kExitOk = 0,
-    kExitFailure = 1,
-    kExitUsage = 2,
-};
 
 /// Options shared by the window and --headless.
 struct CoreArguments
