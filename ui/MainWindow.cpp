@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "MainWindow.h"
+#include "ui/MainWindow.h"
 
 #include "bootstrap/Core.h"
-#include "calls/CallListModel.h"
+#include "bootstrap/DemoCalls.h"
 #include "common/Version.h"
-#include "settings/SettingsDialog.h"
-#include "sim/CallDriver.h"
-#include "sim/SimAudio.h"
 #include "storage/HistoryQueries.h"
+#include "storage/HistoryReader.h"
+#include "ui/calls/CallListModel.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include <QApplication>
 #include <QFontDatabase>
@@ -58,20 +58,32 @@ MainWindow::MainWindow(bootstrap::Core* core, const QString& startError, QWidget
 
     if (m_core) {
         m_listenerStatus->setText(tr("Listening on %1  ·  media %2").arg(m_core->publicUrl(), m_core->streamUrl()));
-        auto history = storage::HistoryQueries::open(m_core->databasePath());
-        if (history.ok()) {
-            m_history = std::move(history.value());
-            const auto calls = m_history->listCalls(500, 0);
-            if (calls.ok()) {
-                QList<storage::CallRecord> records;
-                for (const auto& summary : calls.value())
-                    records.append(summary.call);
-                m_model->reset(records);
+        // History loads on the reader thread; calls stored meanwhile arrive through callStored and
+        // are merged, so none is lost between the query and its answer.
+        m_core->history()->recentCalls(500, this, [this](const Result<QList<storage::CallSummary>>& calls) {
+            if (!calls.ok()) {
+                statusBar()->showMessage(tr("Could not read the call history: %1").arg(calls.error().message));
+                return;
             }
-        }
+            QList<storage::CallRecord> records;
+            for (const storage::CallSummary& summary : calls.value())
+                records.append(summary.call);
+            m_model->mergeHistory(records);
+        });
         connect(m_core, &bootstrap::Core::callStored, this, [this](const storage::CallRecord& call) {
             m_model->upsert(call);
         });
+        connect(m_core->demoCalls(), &bootstrap::DemoCalls::progress, this, [this](int call, const QString& summary) {
+            statusBar()->showMessage(tr("Demo call %1: %2").arg(call).arg(summary), 5000);
+        });
+        connect(m_core->demoCalls(),
+                &bootstrap::DemoCalls::finished,
+                this,
+                [this](int call, bool ok, const QString& summary) {
+                    statusBar()->showMessage(ok ? tr("Demo call %1 finished").arg(call)
+                                                : tr("Demo call %1 %2").arg(call).arg(summary),
+                                             10000);
+                });
         connect(m_core, &bootstrap::Core::eventStored, this, &MainWindow::appendEvent);
     } else {
         m_listenerStatus->setText(tr("Listener not running: %1").arg(startError));
@@ -126,14 +138,21 @@ void MainWindow::showSelectedCall()
 {
     const QString sid = selectedCallSid();
     m_detail->clear();
-    if (sid.isEmpty() || !m_history)
+    if (sid.isEmpty() || !m_core)
         return;
-    const auto detail = m_history->callDetail(sid);
-    if (!detail.ok()) {
-        m_detail->setPlainText(detail.error().message);
-        return;
-    }
-    const storage::CallDetail& d = detail.value();
+    m_detail->setPlaceholderText(tr("Loading %1…").arg(sid));
+    m_core->history()->callDetail(sid, this, [this, sid](const Result<storage::CallDetail>& detail) {
+        if (sid != selectedCallSid())
+            return; // the selection moved on; its own answer follows
+        if (!detail.ok())
+            m_detail->setPlainText(detail.error().message);
+        else
+            showCallDetail(detail.value());
+    });
+}
+
+void MainWindow::showCallDetail(const storage::CallDetail& d)
+{
     QStringList lines;
     lines << tr("Call      %1").arg(d.call.callSid) << tr("From      %1").arg(d.call.from)
           << tr("To        %1").arg(d.call.to) << tr("State     %1 (Twilio: %2)").arg(d.call.state, d.call.status)
@@ -152,14 +171,17 @@ void MainWindow::showSelectedCall()
         lines << tr("%1 said: %2").arg(t.track, t.text);
     lines << QString() << tr("Events");
     m_detail->setPlainText(lines.join(QLatin1Char('\n')));
+    m_shownEventIds.clear();
     for (const storage::CallEvent& e : d.events)
         appendEvent(e);
 }
 
 void MainWindow::appendEvent(const storage::CallEvent& event)
 {
-    if (event.callSid != selectedCallSid())
+    // An event stored while the detail was loading comes both live and in the answer: show once.
+    if (event.callSid != selectedCallSid() || m_shownEventIds.contains(event.id))
         return;
+    m_shownEventIds.insert(event.id);
     m_detail->appendPlainText(QStringLiteral("%1  %2  %3")
                                   .arg(event.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")),
                                        event.kind,
@@ -170,37 +192,9 @@ void MainWindow::placeDemoCall()
 {
     if (!m_core)
         return;
-    sim::CallConfig config;
-    config.url = m_core->publicUrl() + QStringLiteral("/voice");
-    config.authToken = m_core->signingTokenForSimulator();
-    config.realtime = m_demoRealtime;
-    config.maxDurationMs = 30000;
-    // As if the number's status callback pointed here: the call's progress reaches the list.
-    config.statusCallback = m_core->publicUrl() + QStringLiteral("/status");
-    config.statusEvents = {QStringLiteral("initiated"),
-                           QStringLiteral("ringing"),
-                           QStringLiteral("answered"),
-                           QStringLiteral("completed")};
-    const QString words = QStringLiteral("I would like an appointment next Tuesday at ten in the morning.");
-    QString error;
-    config.caller.audio = sim::synthesizeSpeech(words, QStringLiteral("en-US"), &error);
-    if (config.caller.audio.isEmpty())
-        config.caller.audio = QByteArray(8000 * 3, char(0xFF)); // three seconds of mu-law silence
-    config.caller.speech = words;
-    auto* driver = new sim::CallDriver(config, this);
-    config.authToken.fill('\0');
-    statusBar()->showMessage(tr("Demo call started"), 5000);
-    connect(driver, &sim::CallDriver::finished, this, [this, driver](const sim::CallReport& report) {
-        QStringList codes;
-        for (int code : report.issueCodes())
-            codes << QString::number(code);
-        statusBar()->showMessage(report.ok()
-                                     ? tr("Demo call finished")
-                                     : tr("Demo call failed (Twilio errors %1)").arg(codes.join(QStringLiteral(", "))),
-                                 10000);
-        driver->deleteLater();
-    });
-    driver->start();
+    bootstrap::DemoCallRequest request;
+    request.realtime = m_demoRealtime;
+    m_core->demoCalls()->start(m_core->publicUrl(), request);
 }
 
 void MainWindow::showAbout()

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <QMainWindow>
-#include <memory>
+#include <QSet>
 
 class QLabel;
 class QPlainTextEdit;
@@ -12,7 +12,7 @@ namespace sb::bootstrap {
 class Core;
 }
 namespace sb::storage {
-class HistoryQueries;
+struct CallDetail;
 struct CallEvent;
 struct CallRecord;
 } // namespace sb::storage
@@ -36,24 +36,26 @@ public:
     CallListModel* callModel() const { return m_model; }
     /// Demo calls play Twilio's side in simulated time (fast); the window can switch to real time.
     void setDemoCallsRealtime(bool realtime) { m_demoRealtime = realtime; }
-    /// Places a demo call against this app's own listener with the built-in simulator.
+    /// Asks the core for a demo call against this app's own listener (the built-in simulator
+    /// plays Twilio); progress shows in the status bar.
     void placeDemoCall();
 
 private:
     void createActions();
     void showAbout();
     void showSelectedCall();
+    void showCallDetail(const storage::CallDetail& detail);
     void appendEvent(const storage::CallEvent& event);
     QString selectedCallSid() const;
 
     bootstrap::Core* m_core = nullptr;
-    std::unique_ptr<storage::HistoryQueries> m_history;
     CallListModel* m_model = nullptr;
     QTreeView* m_callList = nullptr;
     QPlainTextEdit* m_detail = nullptr;
     QLabel* m_listenerStatus = nullptr;
     QAction* m_demoCall = nullptr;
     bool m_demoRealtime = true;
+    QSet<qint64> m_shownEventIds; ///< events of the shown call already in the detail
 };
 
 } // namespace sb::ui

@@ -1,50 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Thin entry point: decide what to do from argv first (no display needed for --help, --version
 // or a usage error), then start the GUI.
-#include "MainWindow.h"
-#include "cli/CommandLine.h"
-#include "cli/Commands.h"
-#include "common/RandomToken.h"
+#include "cli/Main.h"
+
+#include "cli/CoreStartup.h"
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
-#include "credentials/CredentialStore.h"
+#include "ui/MainWindow.h"
 
 #include <QApplication>
-#include <cstdio>
 #include <vector>
 
 int main(int argc, char* argv[])
 {
-    QStringList arguments;
-    arguments.reserve(argc);
-    for (int i = 0; i < argc; ++i)
-        arguments << QString::fromLocal8Bit(argv[i]);
-
-    const sb::cli::Invocation inv = sb::cli::parse(arguments);
-    switch (inv.mode) {
-    case sb::cli::Invocation::Mode::Help:
-    case sb::cli::Invocation::Mode::Version:
-        std::fputs(inv.message.toLocal8Bit().constData(), stdout);
-        return sb::cli::kExitOk;
-    case sb::cli::Invocation::Mode::UsageError:
-        std::fputs(inv.message.toLocal8Bit().constData(), stderr);
-        return sb::cli::kExitUsage;
-    case sb::cli::Invocation::Mode::Headless:
-    case sb::cli::Invocation::Mode::CallsList:
-    case sb::cli::Invocation::Mode::CallsShow:
-    case sb::cli::Invocation::Mode::Subcommand: {
-        // No window: a QCoreApplication, so these work on machines without a display.
-        QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QLatin1String(sb::kAppName));
-        QCoreApplication::setApplicationVersion(QLatin1String(sb::kVersion));
-        QCoreApplication::setOrganizationName(QLatin1String(sb::kAppName));
-        if (inv.mode == sb::cli::Invocation::Mode::Subcommand)
-            return sb::cli::runSubcommand(inv);
-        return inv.mode == sb::cli::Invocation::Mode::Headless ? sb::cli::runHeadless(inv) : sb::cli::runCalls(inv);
-    }
-    case sb::cli::Invocation::Mode::Gui:
-        break;
-    }
+    sb::cli::Invocation inv;
+    if (const auto code = sb::cli::runWithoutWindow(argc, argv, inv))
+        return *code;
 
     // QApplication keeps references to argc/argv for its whole life.
     std::vector<QByteArray> storage;
@@ -65,27 +36,18 @@ int main(int argc, char* argv[])
 
     sb::ShutdownSignals shutdown; // SIGINT/SIGTERM close the window and exit 0
 
-    // Without Twilio credentials the listener still runs: a random local token signs and checks
-    // the demo calls the built-in simulator makes. It never leaves this process.
-    QByteArray token = inv.core.authTokenFromStdin ? sb::cli::readTokenFromStdin() : QByteArray();
-    if (token.isEmpty()) {
-        const auto stored = sb::credentials::readAuthToken(QString(), 5000);
-        if (stored.ok())
-            token = stored.value();
-        else
-            std::fprintf(stderr, "switchboard: %s\n", qPrintable(stored.error().message));
-    }
-    if (token.isEmpty()) {
-        std::fprintf(stderr,
-                     "switchboard: no Twilio credentials; local demo calls are signed with a token that "
-                     "lives only in this process\n");
-        token = sb::randomHexToken();
-    }
-    sb::bootstrap::Core core(sb::cli::makeCoreOptions(inv.core, token));
+    // The same start-up as --headless: every option means the same with or without a window, and
+    // one the window cannot honour stops here, before a window opens.
+    auto startup = sb::cli::prepareCoreStartup(inv.core);
+    if (!startup.ok())
+        return sb::cli::fail({}, startup.error().message);
+    for (const QString& warning : startup->warnings)
+        sb::cli::printErrorLine(warning);
+    sb::bootstrap::Core core(startup->options);
     const auto started = core.start();
     const QString startError = started.ok() ? QString() : started.error().message;
     if (!started.ok())
-        std::fprintf(stderr, "switchboard: %s\n", qPrintable(startError));
+        sb::cli::printErrorLine(QStringLiteral("switchboard: ") + startError);
     sb::ui::MainWindow window(started.ok() ? &core : nullptr, startError);
     window.show();
     const int code = QApplication::exec();

@@ -2,11 +2,12 @@
 #include "bootstrap/Core.h"
 
 #include "audio/WavFile.h"
+#include "bootstrap/DemoCalls.h"
 #include "bootstrap/NetworkSide.h"
 #include "bootstrap/RecordMapping.h"
-#include "calls/MediaSession.h"
 #include "common/Logging.h"
 #include "storage/HistoryQueries.h"
+#include "storage/HistoryReader.h"
 #include "storage/Storage.h"
 #include "tunnel/TunnelSupervisor.h"
 
@@ -117,6 +118,8 @@ Result<quint16> Core::start()
     m_port = result.value();
     m_publicUrl = m_network->publicUrl();
     m_streamUrl = m_network->streamUrl();
+    m_history = std::make_unique<storage::HistoryReader>(databasePath());
+    m_demoCalls = std::make_unique<DemoCalls>(m_options.authToken);
     m_started = true;
 
     if (!m_options.tunnel.isEmpty() && m_options.tunnel != QLatin1String("none")) {
@@ -181,6 +184,8 @@ void Core::setPublicUrl(const QString& url)
 
 void Core::stop()
 {
+    if (m_demoCalls) // they call our listener: hang them up first
+        m_demoCalls->stopAll();
     if (m_numberUpdater) {
         if (m_options.restoreNumberOnExit) {
             // Put the user's own settings back before the tunnel goes away (bounded wait).
@@ -202,34 +207,17 @@ void Core::stop()
     if (m_networkThread) {
         if (m_networkThread->isRunning()) {
             QMetaObject::invokeMethod(m_network, &NetworkSide::stop, Qt::BlockingQueuedConnection);
-            const auto& histogram = calls::MediaSession::latencyHistogram();
-            qint64 frames = 0;
-            for (qint64 n : histogram)
-                frames += n;
-            if (frames > 0) {
-                // Power-of-two buckets: a percentile is reported as the bucket's upper bound.
-                auto percentile = [&](double p) {
-                    qint64 seen = 0;
-                    for (size_t i = 0; i < histogram.size(); ++i) {
-                        seen += histogram[i];
-                        if (double(seen) >= p * double(frames))
-                            return qint64(1) << i;
-                    }
-                    return qint64(-1);
-                };
-                emit logLine(
-                    QStringLiteral("media: %1 frames decoded; arrival to PCM p50 < %2 ns, p99 < %3 ns, max < %4 ns")
-                        .arg(frames)
-                        .arg(percentile(0.5))
-                        .arg(percentile(0.99))
-                        .arg(percentile(1.0)));
-            }
+            const QString summary = m_network->stopSummary(); // written on the network thread before stop() returned
+            if (!summary.isEmpty())
+                emit logLine(summary);
             m_networkThread->quit();
             m_networkThread->wait();
         }
         m_network = nullptr;
         m_networkThread.reset();
     }
+    m_demoCalls.reset();
+    m_history.reset();
     if (m_storage) {
         m_storage->flush();
         m_storage->close();

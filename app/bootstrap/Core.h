@@ -12,6 +12,7 @@
 class QThread;
 
 namespace sb::storage {
+class HistoryReader;
 class Storage;
 struct CallEvent;
 struct WebhookLogEntry;
@@ -24,6 +25,7 @@ class TunnelSupervisor;
 
 namespace sb::bootstrap {
 
+class DemoCalls;
 class NetworkSide;
 
 struct CoreOptions
@@ -83,12 +85,15 @@ public:
     const RecoveryReport& recovery() const { return m_recovery; }
     /// The running tunnel, or null.
     tunnel::TunnelSupervisor* tunnel() const { return m_tunnel; }
-    /// The auth token the listener checks signatures with, for the built-in simulator's demo
-    /// calls (which play Twilio and must sign like it). Kept in memory only; wipe after use.
-    QByteArray signingTokenForSimulator() const { return m_options.authToken ? m_options.authToken() : QByteArray(); }
+    /// Demo calls against this core's listener (the simulator on threads of its own, signed with
+    /// the listener's token, which stays inside the core). Null before start().
+    DemoCalls* demoCalls() const { return m_demoCalls.get(); }
     /// Points signature checks and TwiML at a new public URL (the tunnel does this itself).
     void setPublicUrl(const QString& url);
     storage::Storage* storage() const { return m_storage.get(); }
+    /// Asynchronous reads of the history (call detail, recent calls) for the window. Null before
+    /// start().
+    storage::HistoryReader* history() const { return m_history.get(); }
     QString databasePath() const;
     QString audioDir() const;
 
@@ -105,6 +110,8 @@ private:
 
     CoreOptions m_options;
     std::unique_ptr<storage::Storage> m_storage;
+    std::unique_ptr<storage::HistoryReader> m_history;
+    std::unique_ptr<DemoCalls> m_demoCalls;
     std::unique_ptr<QThread> m_networkThread;
     NetworkSide* m_network = nullptr; ///< lives on m_networkThread
     tunnel::TunnelSupervisor* m_tunnel = nullptr;

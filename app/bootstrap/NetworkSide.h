@@ -37,6 +37,8 @@ public:
     QString publicUrl() const;
     QString streamUrl() const;
     calls::CallRegistry* registry() const { return m_registry; }
+    /// One log line with the media decode figures, written by stop() (empty when no frame came).
+    QString stopSummary() const { return m_stopSummary; }
 
 private:
     void acceptSocket(QWebSocket* socket);
@@ -51,6 +53,8 @@ private:
     server::Listener* m_listener = nullptr;
     calls::CallRegistry* m_registry = nullptr;
     QList<calls::MediaSession*> m_sessions;
+    calls::DecodeLatency m_decodeLatency; ///< of every session of this network side
+    QString m_stopSummary;
     Result<quint16> m_startResult = Error{};
 };
 

@@ -9,8 +9,8 @@
 namespace sb::calls {
 namespace {
 
-using server::WebhookReply;
-using server::WebhookRequest;
+using webhook::WebhookReply;
+using webhook::WebhookRequest;
 
 int rank(CallState s)
 {
@@ -130,19 +130,19 @@ const Call* CallRegistry::find(const QString& callSid) const
 WebhookReply CallRegistry::handle(const WebhookRequest& request)
 {
     switch (request.route) {
-    case server::Route::Voice:
+    case webhook::Route::Voice:
         return onVoice(request);
-    case server::Route::Status:
+    case webhook::Route::Status:
         return onStatus(request);
-    case server::Route::Recording:
+    case webhook::Route::Recording:
         return onRecording(request);
-    case server::Route::ProcessVoice:
+    case webhook::Route::ProcessVoice:
         return onProcessVoice(request);
-    case server::Route::Transcription:
+    case webhook::Route::Transcription:
         return onTranscription(request);
-    case server::Route::StreamStatus:
+    case webhook::Route::StreamStatus:
         return onStreamStatus(request);
-    case server::Route::Health:
+    case webhook::Route::Health:
         break;
     }
     return twimlReply(emptyTwiml());

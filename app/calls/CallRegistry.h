@@ -3,7 +3,7 @@
 
 #include "calls/Flow.h"
 #include "calls/FlowLibrary.h"
-#include "server/Listener.h"
+#include "webhook/Webhook.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -70,7 +70,7 @@ public:
     explicit CallRegistry(FlowLibrary flows, QString activeFlow, QObject* parent = nullptr);
 
     /// Answers one webhook that already passed the listener's checks.
-    server::WebhookReply handle(const server::WebhookRequest& request);
+    webhook::WebhookReply handle(const webhook::WebhookRequest& request);
 
     /// URLs the flows put into TwiML (follow the tunnel when it changes).
     void setUrls(const QString& publicUrl, const QString& streamUrl);
@@ -98,12 +98,12 @@ signals:
     void eventRecorded(const sb::calls::CallEvent& event);
 
 private:
-    server::WebhookReply onVoice(const server::WebhookRequest& request);
-    server::WebhookReply onStatus(const server::WebhookRequest& request);
-    server::WebhookReply onRecording(const server::WebhookRequest& request);
-    server::WebhookReply onProcessVoice(const server::WebhookRequest& request);
-    server::WebhookReply onTranscription(const server::WebhookRequest& request);
-    server::WebhookReply onStreamStatus(const server::WebhookRequest& request);
+    webhook::WebhookReply onVoice(const webhook::WebhookRequest& request);
+    webhook::WebhookReply onStatus(const webhook::WebhookRequest& request);
+    webhook::WebhookReply onRecording(const webhook::WebhookRequest& request);
+    webhook::WebhookReply onProcessVoice(const webhook::WebhookRequest& request);
+    webhook::WebhookReply onTranscription(const webhook::WebhookRequest& request);
+    webhook::WebhookReply onStreamStatus(const webhook::WebhookRequest& request);
 
     Call& ensureCall(const QString& callSid, const QString& accountSid);
     void setState(Call& call, CallState state);

@@ -20,8 +20,6 @@ constexpr qint64 kSamplesPerMs = 8;         // 8 kHz
 constexpr qint64 kToleranceSamples = 2 * 8; // 2 ms of timestamp jitter is not a gap
 constexpr qsizetype kRecentSequences = 512; // window for duplicate detection (at least this many)
 
-std::array<qint64, 64> g_latency{};
-
 int trackIndex(MediaTrack t)
 {
     return t == MediaTrack::Inbound ? 0 : 1;
@@ -48,7 +46,7 @@ MediaSession::MediaSession(
 {
     qRegisterMetaType<sb::calls::TrackStats>();
     m_clock.start();
-    m_rate = server::TokenBucket(m_limits.messagesPerSecond, m_limits.messageBurst, 0);
+    m_rate = TokenBucket(m_limits.messagesPerSecond, m_limits.messageBurst, 0);
     m_tracks[0].stats.track = twilio::toWireString(MediaTrack::Inbound);
     m_tracks[1].stats.track = twilio::toWireString(MediaTrack::Outbound);
     socket->setParent(this);
@@ -87,14 +85,29 @@ TrackStats MediaSession::stats(MediaTrack which) const
     return m_tracks[trackIndex(which)].stats;
 }
 
-const std::array<qint64, 64>& MediaSession::latencyHistogram()
+void DecodeLatency::add(qint64 ns)
 {
-    return g_latency;
+    ++buckets[size_t(std::min<int>(63, int(std::bit_width(quint64(std::max<qint64>(0, ns))))))];
 }
 
-void MediaSession::resetLatencyHistogram()
+qint64 DecodeLatency::count() const
 {
-    g_latency.fill(0);
+    qint64 n = 0;
+    for (qint64 b : buckets)
+        n += b;
+    return n;
+}
+
+qint64 DecodeLatency::percentileUpperBoundNs(double p) const
+{
+    const qint64 total = count();
+    qint64 seen = 0;
+    for (size_t i = 0; i < buckets.size() && total > 0; ++i) {
+        seen += buckets[i];
+        if (double(seen) >= p * double(total))
+            return qint64(1) << i;
+    }
+    return -1;
 }
 
 void MediaSession::handleBinary()
@@ -276,8 +289,8 @@ void MediaSession::handleMedia(const twilio::MediaMessage& media, const QElapsed
     if (qsizetype(m_pcm.size()) < samples)
         m_pcm.resize(size_t(samples));
     audio::mulaw::decode(reinterpret_cast<const uint8_t*>(media.payload.constData()), samples, m_pcm.data());
-    const qint64 ns = arrival.nsecsElapsed();
-    ++g_latency[size_t(std::min<int>(63, int(std::bit_width(quint64(ns)))))];
+    if (m_latency)
+        m_latency->add(arrival.nsecsElapsed());
     if (m_tap)
         m_tap(m_start.callSid, media.track, m_pcm.data(), samples);
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "audio/WavWriter.h"
-#include "server/RateLimiter.h"
+#include "common/TokenBucket.h"
 #include "twilio/MediaMessages.h"
 
 #include <QDateTime>
@@ -38,6 +38,19 @@ struct TrackStats
     qint64 late = 0;       ///< arrived after its place in the file was written (dropped)
     qint64 samplesWritten = 0;
     QString wavPath;
+};
+
+/// Time from a media message's arrival to its decoded PCM, in power-of-two nanosecond buckets
+/// (bucket i counts times below 2^i ns). Owned by whoever runs the sessions (the network side)
+/// and shared by its sessions; used on their thread only.
+struct DecodeLatency
+{
+    std::array<qint64, 64> buckets{};
+
+    void add(qint64 ns);
+    qint64 count() const;
+    /// Upper bound (ns) of the bucket holding the p-th fraction of the samples; -1 when empty.
+    qint64 percentileUpperBoundNs(double p) const;
 };
 
 struct MediaLimits
@@ -88,9 +101,9 @@ public:
     /// Closes the stream's files and socket (shutdown).
     void finish(const QString& reason);
 
-    /// Nanoseconds from a media message's arrival to its decoded PCM, for the benchmark.
-    static const std::array<qint64, 64>& latencyHistogram();
-    static void resetLatencyHistogram();
+    /// Where to count each frame's arrival-to-PCM time (null: not counted). Must outlive the
+    /// session.
+    void setDecodeLatency(DecodeLatency* latency) { m_latency = latency; }
 
 signals:
     void bound(const QString& callSid, const QString& streamSid);
@@ -120,7 +133,7 @@ private:
     CallRegistry* m_registry;
     QString m_audioDir;
     MediaLimits m_limits;
-    server::TokenBucket m_rate;
+    TokenBucket m_rate;
     QElapsedTimer m_clock;
     QTimer* m_startTimer = nullptr;
     twilio::StartMessage m_start;
@@ -136,6 +149,7 @@ private:
     std::array<Track, 2> m_tracks;
     std::vector<int16_t> m_pcm;
     FrameTap m_tap;
+    DecodeLatency* m_latency = nullptr;
 };
 
 } // namespace sb::calls

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/CommandLine.h"
 
+#include "cli/SubcommandTable.h"
 #include "common/Version.h"
 
 #include <QDir>
@@ -35,8 +36,7 @@ Invocation usageError(const QString& problem)
 {
     Invocation inv;
     inv.mode = Invocation::Mode::UsageError;
-    inv.message =
-        QStringLiteral("%1: %2\nTry '%1 --help' for more information.\n").arg(QLatin1String(kAppName), problem);
+    inv.message = usageMessage({}, problem);
     return inv;
 }
 
@@ -94,8 +94,6 @@ QString helpText()
                "  --insecure-skip-signature-check\n"
                "                          Accept webhooks without checking X-Twilio-Signature\n"
                "                          (development only; warns on every request).\n"
-               "  --json                  calls list/show: print JSON.\n"
-               "  --limit N               calls list: at most N calls (default 50).\n"
                "  -h, --help              Show this help and exit.\n"
                "  -v, --version           Show the version and exit.\n"
                "\n"
@@ -121,16 +119,11 @@ QString resolveDataDir(const QString& requested)
     return QDir(base).filePath(QLatin1String(kAppName));
 }
 
-QStringList delegatedSubcommands()
-{
-    return {QStringLiteral("credentials"), QStringLiteral("simulate"), QStringLiteral("webhooks")};
-}
-
 Invocation parse(const QStringList& arguments)
 {
     Invocation inv;
     inv.qtArguments << (arguments.isEmpty() ? QLatin1String(kAppName) : arguments.first());
-    if (arguments.size() > 1 && delegatedSubcommands().contains(arguments.at(1))) {
+    if (arguments.size() > 1 && subcommandNames().contains(arguments.at(1))) {
         inv.mode = Invocation::Mode::Subcommand;
         inv.subcommand = arguments.at(1);
         inv.subcommandArguments = arguments.mid(2);
@@ -162,8 +155,6 @@ Invocation parse(const QStringList& arguments)
             version = true;
         } else if (arg == QLatin1String("--headless")) {
             headless = true;
-        } else if (arg == QLatin1String("--json")) {
-            inv.json = true;
         } else if (arg == QLatin1String("--auth-token-stdin")) {
             inv.core.authTokenFromStdin = true;
         } else if (arg == QLatin1String("--insecure-skip-signature-check")) {
@@ -230,13 +221,6 @@ Invocation parse(const QStringList& arguments)
             if (!value(&v) || v.isEmpty())
                 return usageError(QStringLiteral("option '--flow' needs a value"));
             inv.core.flow = v;
-        } else if (arg == QLatin1String("--limit")) {
-            if (!value(&v))
-                return usageError(QStringLiteral("option '--limit' needs a value"));
-            bool ok = false;
-            inv.limit = v.toInt(&ok);
-            if (!ok || inv.limit < 1)
-                return usageError(QStringLiteral("'--limit %1': expected a positive number").arg(v));
         } else if (auto it = qtOptions().constFind(arg); it != qtOptions().constEnd()) {
             inv.qtArguments << arg;
             if (*it == 1) {
@@ -261,26 +245,10 @@ Invocation parse(const QStringList& arguments)
         return inv;
     }
     if (!positional.isEmpty()) {
-        if (positional.first() != QLatin1String("calls"))
-            return usageError(QStringLiteral("unknown command '%1'").arg(positional.first()));
-        if (headless)
-            return usageError(QStringLiteral("'calls' does not take --headless"));
-        const QString sub = positional.value(1);
-        if (sub == QLatin1String("list")) {
-            if (positional.size() > 2)
-                return usageError(QStringLiteral("'calls list' takes no argument '%1'").arg(positional.at(2)));
-            inv.mode = Invocation::Mode::CallsList;
-        } else if (sub == QLatin1String("show")) {
-            if (positional.size() != 3)
-                return usageError(QStringLiteral("usage: calls show CALLSID [--json]"));
-            inv.mode = Invocation::Mode::CallsShow;
-            inv.callSid = positional.at(2);
-        } else if (sub.isEmpty()) {
-            return usageError(QStringLiteral("'calls' needs a subcommand: list or show"));
-        } else {
-            return usageError(QStringLiteral("unknown subcommand 'calls %1'").arg(sub));
-        }
-        return inv;
+        if (subcommandNames().contains(positional.first()))
+            return usageError(
+                QStringLiteral("'%1' must come first: %2 %1 ...").arg(positional.first(), QLatin1String(kAppName)));
+        return usageError(QStringLiteral("unknown command '%1'").arg(positional.first()));
     }
     if (headless)
         inv.mode = Invocation::Mode::Headless;

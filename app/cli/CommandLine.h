@@ -32,22 +32,17 @@ struct CoreArguments
 /// `--help`, `--version` and usage errors work without a display.
 struct Invocation
 {
-    enum class Mode { Gui, Headless, CallsList, CallsShow, Subcommand, Help, Version, UsageError };
+    enum class Mode { Gui, Headless, Subcommand, Help, Version, UsageError };
     Mode mode = Mode::Gui;
     QString message;         ///< help/version text (stdout) or the usage error (stderr)
     QStringList qtArguments; ///< argv to hand to QApplication (program name plus Qt's own options)
     CoreArguments core;
-    QString callSid;                 ///< calls show
-    bool json = false;               ///< calls list/show --json
-    int limit = 50;                  ///< calls list --limit
-    QString subcommand;              ///< Mode::Subcommand: e.g. "simulate", "credentials", "webhooks"
+    QString subcommand;              ///< Mode::Subcommand: a name of SubcommandTable.h
     QStringList subcommandArguments; ///< everything after the subcommand's name, unparsed
 };
 
-/// Subcommands that parse their own arguments (each in its own file under app/cli).
-QStringList delegatedSubcommands();
-
-/// Parses the full argument vector (argv[0] included).
+/// Parses the full argument vector (argv[0] included). A subcommand's name must come first
+/// (`switchboard calls list --data-dir DIR`); its arguments are left to the subcommand.
 Invocation parse(const QStringList& arguments);
 
 QString helpText();

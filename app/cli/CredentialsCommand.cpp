@@ -25,24 +25,16 @@ using namespace sb::credentials;
 const QString kMask = QStringLiteral("********");
 constexpr qsizetype kMaxSecretLength = 1024;
 
-void printLine(const QString& line, FILE* stream = stdout)
+int failCredentials(const QString& reason)
 {
-    const QByteArray bytes = line.toUtf8() + '\n';
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-    std::fflush(stream);
-}
-
-int fail(const QString& reason)
-{
-    printLine(QStringLiteral("%1 credentials: %2").arg(QLatin1String(sb::kAppName), reason), stderr);
+    printErrorLine(QStringLiteral("%1 credentials: %2").arg(QLatin1String(sb::kAppName), reason));
     return kExitFailure;
 }
 
 int usage(const QString& problem)
 {
-    printLine(
-        QStringLiteral("%1 credentials: %2 (try '%1 credentials --help')").arg(QLatin1String(sb::kAppName), problem),
-        stderr);
+    printErrorLine(
+        QStringLiteral("%1 credentials: %2 (try '%1 credentials --help')").arg(QLatin1String(sb::kAppName), problem));
     return kExitUsage;
 }
 
@@ -188,25 +180,25 @@ int runSet(const Options& o, ProfileSettings& settings)
     }
     QString problem = checkSecret(token, QStringLiteral("auth token"));
     if (!problem.isEmpty())
-        return fail(problem.contains(QLatin1String("%2")) ? problem.arg(1) : problem);
+        return failCredentials(problem.contains(QLatin1String("%2")) ? problem.arg(1) : problem);
     if (newApiKey) {
         problem = checkSecret(apiSecret, QStringLiteral("API key secret"));
         if (!problem.isEmpty())
-            return fail(problem.contains(QLatin1String("%2")) ? problem.arg(2) : problem);
+            return failCredentials(problem.contains(QLatin1String("%2")) ? problem.arg(2) : problem);
     }
 
     // Keychain first: if it fails, the settings still describe what the keychain holds.
     auto stored = writeSecret(o.profile, SecretKind::AuthToken, token, o.timeoutMs);
     if (!stored.ok())
-        return fail(stored.error().message);
+        return failCredentials(stored.error().message);
     if (newApiKey) {
         stored = writeSecret(o.profile, SecretKind::ApiKeySecret, apiSecret, o.timeoutMs);
         if (!stored.ok())
-            return fail(stored.error().message);
+            return failCredentials(stored.error().message);
     } else if (o.removeApiKey) {
         const auto removed = removeSecret(o.profile, SecretKind::ApiKeySecret, o.timeoutMs);
         if (!removed.ok())
-            return fail(removed.error().message);
+            return failCredentials(removed.error().message);
     }
     const bool first = settings.names().isEmpty();
     settings.save(profile);
@@ -214,7 +206,7 @@ int runSet(const Options& o, ProfileSettings& settings)
         settings.setActiveName(o.profile);
     const auto synced = settings.sync();
     if (!synced.ok())
-        return fail(synced.error().message);
+        return failCredentials(synced.error().message);
     printLine(QStringLiteral("stored the credentials of profile '%1' (account %2%3) in the OS keychain")
                   .arg(o.profile,
                        profile.accountSid,
@@ -240,16 +232,16 @@ int runShow(const Options& o, ProfileSettings& settings)
     const std::optional<Profile> profile = settings.find(o.profile);
     const auto token = isStored(o.profile, SecretKind::AuthToken, o.timeoutMs);
     if (!token.ok())
-        return fail(token.error().message);
+        return failCredentials(token.error().message);
     if (!profile && !token.value())
-        return fail(QStringLiteral("no profile '%1' (run `%2 credentials set --profile %1 --account-sid AC...`)")
+        return failCredentials(QStringLiteral("no profile '%1' (run `%2 credentials set --profile %1 --account-sid AC...`)")
                         .arg(o.profile, QLatin1String(sb::kAppName)));
     const Profile p = profile.value_or(Profile{o.profile, {}, {}, QLatin1String(kDefaultBaseUrl)});
     bool apiSecretStored = false;
     if (!p.apiKeySid.isEmpty()) {
         const auto api = isStored(o.profile, SecretKind::ApiKeySecret, o.timeoutMs);
         if (!api.ok())
-            return fail(api.error().message);
+            return failCredentials(api.error().message);
         apiSecretStored = api.value();
     }
     const bool active = settings.activeName() == o.profile;
@@ -285,14 +277,14 @@ int runClear(const Options& o, ProfileSettings& settings)
 {
     const auto token = removeSecret(o.profile, SecretKind::AuthToken, o.timeoutMs);
     if (!token.ok())
-        return fail(token.error().message);
+        return failCredentials(token.error().message);
     const auto api = removeSecret(o.profile, SecretKind::ApiKeySecret, o.timeoutMs);
     if (!api.ok())
-        return fail(api.error().message);
+        return failCredentials(api.error().message);
     const bool hadProfile = settings.remove(o.profile);
     const auto synced = settings.sync();
     if (!synced.ok())
-        return fail(synced.error().message);
+        return failCredentials(synced.error().message);
     if (!token.value() && !api.value() && !hadProfile)
         printLine(QStringLiteral("nothing was stored for profile '%1'").arg(o.profile));
     else
@@ -305,12 +297,12 @@ int runCheck(const Options& o, ProfileSettings& settings)
 {
     const std::optional<Profile> profile = settings.find(o.profile);
     if (!profile || profile->accountSid.isEmpty())
-        return fail(QStringLiteral("no profile '%1' (run `%2 credentials set --profile %1 --account-sid AC...`)")
+        return failCredentials(QStringLiteral("no profile '%1' (run `%2 credentials set --profile %1 --account-sid AC...`)")
                         .arg(o.profile, QLatin1String(sb::kAppName)));
     const bool apiKey = !profile->apiKeySid.isEmpty();
     auto secret = readSecret(o.profile, apiKey ? SecretKind::ApiKeySecret : SecretKind::AuthToken, o.timeoutMs);
     if (!secret.ok())
-        return fail(secret.error().message);
+        return failCredentials(secret.error().message);
     AccountCheckRequest request;
     request.baseUrl = o.baseUrl.isEmpty() ? profile->baseUrl : o.baseUrl;
     request.accountSid = profile->accountSid;
@@ -320,7 +312,7 @@ int runCheck(const Options& o, ProfileSettings& settings)
     SecretGuard guard(request.password);
     const auto result = checkAccountBlocking(request);
     if (!result.ok())
-        return fail(result.error().message);
+        return failCredentials(result.error().message);
     const AccountInfo& info = result.value();
     printLine(QStringLiteral("ok: account %1 \"%2\" (%3, %4) accepts the %5 of profile '%6' at %7")
                   .arg(info.sid,
@@ -331,7 +323,7 @@ int runCheck(const Options& o, ProfileSettings& settings)
                        o.profile,
                        request.baseUrl));
     if (!info.status.isEmpty() && info.status != QLatin1String("active"))
-        return fail(QStringLiteral("account %1 is %2, not active").arg(info.sid, info.status));
+        return failCredentials(QStringLiteral("account %1 is %2, not active").arg(info.sid, info.status));
     return kExitOk;
 }
 
@@ -436,12 +428,12 @@ int runCredentialsCommand(const QStringList& arguments)
     }
     // use
     if (!settings.find(o.profile))
-        return fail(
+        return failCredentials(
             QStringLiteral("no profile '%1' (known: %2)").arg(o.profile, settings.names().join(QStringLiteral(", "))));
     settings.setActiveName(o.profile);
     const auto synced = settings.sync();
     if (!synced.ok())
-        return fail(synced.error().message);
+        return failCredentials(synced.error().message);
     printLine(QStringLiteral("profile '%1' is now active").arg(o.profile));
     return kExitOk;
 }

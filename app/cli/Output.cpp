@@ -15,9 +15,11 @@ void write(FILE* stream, const QString& text)
     std::fflush(stream);
 }
 
-QString prefix(QStringView command)
+QString prefix(QLatin1String command)
 {
-    return command.isEmpty() ? QLatin1String(kAppName) : QLatin1String(kAppName) + QLatin1Char(' ') + command;
+    if (command.isEmpty())
+        return QLatin1String(kAppName);
+    return QLatin1String(kAppName) + QLatin1Char(' ') + command;
 }
 
 } // namespace
@@ -37,19 +39,19 @@ void printErrorLine(const QString& line)
     write(stderr, line + QLatin1Char('\n'));
 }
 
-int fail(QStringView command, const QString& reason)
+int fail(QLatin1String command, const QString& reason)
 {
     printErrorLine(prefix(command) + QLatin1String(": ") + reason);
     return kExitFailure;
 }
 
-QString usageMessage(QStringView command, const QString& problem)
+QString usageMessage(QLatin1String command, const QString& problem)
 {
     const QString who = prefix(command);
     return QStringLiteral("%1: %2\nTry '%1 --help' for more information.\n").arg(who, problem);
 }
 
-int usageError(QStringView command, const QString& problem)
+int usageError(QLatin1String command, const QString& problem)
 {
     write(stderr, usageMessage(command, problem));
     return kExitUsage;

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <QString>
-#include <QStringView>
+#include <QLatin1String>
 
 namespace sb::cli {
 
@@ -26,10 +26,10 @@ void printText(const QString& text);
 /// One line on stderr (warnings, progress that is not a result).
 void printErrorLine(const QString& line);
 /// A failure: one line with the reason on stderr. Returns kExitFailure.
-int fail(QStringView command, const QString& reason);
+int fail(QLatin1String command, const QString& reason);
 /// A usage error: the problem and where to find help on stderr. Returns kExitUsage.
-int usageError(QStringView command, const QString& problem);
+int usageError(QLatin1String command, const QString& problem);
 /// The line usageError() prints, for parsers that report later (Invocation::message).
-QString usageMessage(QStringView command, const QString& problem);
+QString usageMessage(QLatin1String command, const QString& problem);
 
 } // namespace sb::cli

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `switchboard simulate`: plays Twilio's side of one or many calls against a webhook URL.
 #include "cli/CommandLine.h"
+#include "cli/Output.h"
+#include "cli/SecretInput.h"
 #include "common/Version.h"
 #include "sim/CallDriver.h"
 #include "sim/LoadRunner.h"
@@ -12,32 +14,11 @@
 #include <QJsonDocument>
 #include <QUrl>
 #include <cstdio>
-#include <iostream>
-#include <string>
 
 namespace sb::cli {
 namespace {
 
-void write(FILE* stream, const QString& text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-    std::fflush(stream);
-}
-
-int usage(const QString& reason)
-{
-    write(stderr,
-          QStringLiteral("%1 simulate: %2\nTry '%1 simulate --help' for more information.\n")
-              .arg(QLatin1String(kAppName), reason));
-    return kExitUsage;
-}
-
-int failure(const QString& reason)
-{
-    write(stderr, QStringLiteral("%1 simulate: %2\n").arg(QLatin1String(kAppName), reason));
-    return kExitFailure;
-}
+const QLatin1String kCommand("simulate");
 
 bool isHttpUrl(const QString& text)
 {
@@ -128,28 +109,29 @@ int runSimulateCommand(const QStringList& arguments)
                                   "DIR");
 
     if (!parser.parse(QStringList{QStringLiteral("simulate")} + arguments))
-        return usage(parser.errorText());
+        return usageError(kCommand, parser.errorText());
     if (parser.isSet(help)) {
         QString text = parser.helpText();
         text = text.mid(text.indexOf(QLatin1Char('\n')) + 1);
-        write(stdout,
-              QStringLiteral("Usage: %1 simulate --url URL (--auth-token-stdin | --no-signature) [options]\n"
-                             "Plays Twilio's side of a call against any webhook URL: signed voice webhook, TwiML "
-                             "verbs, Media Streams, callbacks.\nExit codes: 0 every call ok, 1 a call failed (Twilio "
-                             "error), 2 usage.\n")
-                      .arg(QLatin1String(kAppName)) +
-                  text);
+        printText(
+            QStringLiteral("Usage: %1 simulate --url URL (--auth-token-stdin | --no-signature) [options]\n"
+                           "Plays Twilio's side of a call against any webhook URL: signed voice webhook, TwiML "
+                           "verbs, Media Streams, callbacks.\nExit codes: 0 every call ok, 1 a call failed (Twilio "
+                           "error), 2 usage.\n")
+                .arg(QLatin1String(kAppName)) +
+            text);
         return kExitOk;
     }
     if (!parser.positionalArguments().isEmpty())
-        return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
+        return usageError(kCommand,
+                          QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
 
     sim::CallConfig config;
     config.url = parser.value(url);
     if (config.url.isEmpty())
-        return usage(QStringLiteral("--url is required"));
+        return usageError(kCommand, QStringLiteral("--url is required"));
     if (!isHttpUrl(config.url))
-        return usage(QStringLiteral("--url '%1': expected an http:// or https:// URL").arg(config.url));
+        return usageError(kCommand, QStringLiteral("--url '%1': expected an http:// or https:// URL").arg(config.url));
     auto methodOf = [&](const QCommandLineOption& o, QString* out) -> bool {
         if (!parser.isSet(o))
             return true;
@@ -158,11 +140,12 @@ int runSimulateCommand(const QStringList& arguments)
     };
     if (!methodOf(method, &config.method) || !methodOf(fallbackMethod, &config.fallbackMethod) ||
         !methodOf(statusCallbackMethod, &config.statusCallbackMethod))
-        return usage(QStringLiteral("methods must be POST or GET"));
+        return usageError(kCommand, QStringLiteral("methods must be POST or GET"));
     for (const auto* o : {&fallbackUrl, &statusCallback, &apiBase}) {
         if (parser.isSet(*o) && !isHttpUrl(parser.value(*o)))
-            return usage(QStringLiteral("--%1 '%2': expected an http:// or https:// URL")
-                             .arg(o->names().constFirst(), parser.value(*o)));
+            return usageError(kCommand,
+                              QStringLiteral("--%1 '%2': expected an http:// or https:// URL")
+                                  .arg(o->names().constFirst(), parser.value(*o)));
     }
     config.fallbackUrl = parser.value(fallbackUrl);
     config.statusCallback = parser.value(statusCallback);
@@ -178,9 +161,9 @@ int runSimulateCommand(const QStringList& arguments)
     config.accountSid = parser.value(accountSid);
     config.callSid = parser.value(callSid);
     if (!config.accountSid.isEmpty() && !twilio::isValidSid(config.accountSid, QLatin1String("AC")))
-        return usage(QStringLiteral("--account-sid: expected AC followed by 32 hex digits"));
+        return usageError(kCommand, QStringLiteral("--account-sid: expected AC followed by 32 hex digits"));
     if (!config.callSid.isEmpty() && !twilio::isValidSid(config.callSid, QLatin1String("CA")))
-        return usage(QStringLiteral("--call-sid: expected CA followed by 32 hex digits"));
+        return usageError(kCommand, QStringLiteral("--call-sid: expected CA followed by 32 hex digits"));
     if (parser.isSet(statusEvents)) {
         config.statusEvents = parser.value(statusEvents).split(QLatin1Char(','), Qt::SkipEmptyParts);
         for (QString& e : config.statusEvents) {
@@ -190,7 +173,7 @@ int runSimulateCommand(const QStringList& arguments)
                                            QStringLiteral("answered"),
                                            QStringLiteral("completed")};
             if (!known.contains(e))
-                return usage(QStringLiteral("--status-events: unknown event '%1'").arg(e));
+                return usageError(kCommand, QStringLiteral("--status-events: unknown event '%1'").arg(e));
         }
     }
     auto number = [&](const QCommandLineOption& o, qint64 min, qint64 max, qint64* out) -> bool {
@@ -224,10 +207,11 @@ int runSimulateCommand(const QStringList& arguments)
                            Check{&linger, 0, 3600000, &config.lingerMs},
                            Check{&dialDuration, 0, 14400, &dialSeconds}}) {
         if (!number(*c.option, c.min, c.max, c.out))
-            return usage(QStringLiteral("--%1 '%2': expected a whole number from %3 to %4")
-                             .arg(c.option->names().constFirst(), parser.value(*c.option))
-                             .arg(c.min)
-                             .arg(c.max));
+            return usageError(kCommand,
+                              QStringLiteral("--%1 '%2': expected a whole number from %3 to %4")
+                                  .arg(c.option->names().constFirst(), parser.value(*c.option))
+                                  .arg(c.min)
+                                  .arg(c.max));
     }
     config.messagesPerSecond = int(rateValue);
     config.timeoutMs = int(timeoutValue);
@@ -241,7 +225,8 @@ int runSimulateCommand(const QStringList& arguments)
                                        QStringLiteral("failed"),
                                        QStringLiteral("canceled")};
         if (!known.contains(config.dial.status))
-            return usage(QStringLiteral("--dial-status: expected completed, busy, no-answer, failed or canceled"));
+            return usageError(kCommand,
+                              QStringLiteral("--dial-status: expected completed, busy, no-answer, failed or canceled"));
     }
     config.realtime = parser.isSet(realtime);
     config.synthesizeSpeech = !parser.isSet(noTts);
@@ -250,14 +235,10 @@ int runSimulateCommand(const QStringList& arguments)
     config.caller.repeatAudio = parser.isSet(repeatAudio);
 
     if (parser.isSet(tokenStdin) == parser.isSet(noSignature))
-        return usage(QStringLiteral("give exactly one of --auth-token-stdin and --no-signature"));
+        return usageError(kCommand, QStringLiteral("give exactly one of --auth-token-stdin and --no-signature"));
     if (parser.isSet(tokenStdin)) {
-        std::string line;
-        std::getline(std::cin, line);
-        config.authToken = QByteArray::fromStdString(line).trimmed();
-        std::fill(line.begin(), line.end(), '\0');
-        if (config.authToken.isEmpty())
-            return failure(QStringLiteral("--auth-token-stdin: stdin gave no token"));
+        if (!readSecretLine(config.authToken) || config.authToken.trimmed().isEmpty())
+            return fail(kCommand, QStringLiteral("--auth-token-stdin: stdin gave no token"));
     } else {
         config.authToken = QByteArray(); // null: no signature header
     }
@@ -265,18 +246,18 @@ int runSimulateCommand(const QStringList& arguments)
     if (parser.isSet(audio)) {
         auto loaded = sim::loadCallerAudio(parser.value(audio));
         if (!loaded.ok())
-            return failure(loaded.error().message);
+            return fail(kCommand, loaded.error().message);
         config.caller.audio = loaded.value();
     }
     if (parser.isSet(outboundAudio)) {
         auto loaded = sim::loadCallerAudio(parser.value(outboundAudio));
         if (!loaded.ok())
-            return failure(loaded.error().message);
+            return fail(kCommand, loaded.error().message);
         config.outboundAudio = loaded.value();
     }
     const QString saveDir = parser.value(saveAudio);
     if (!saveDir.isEmpty() && !QDir().mkpath(saveDir))
-        return failure(QStringLiteral("--save-audio: cannot create %1").arg(saveDir));
+        return fail(kCommand, QStringLiteral("--save-audio: cannot create %1").arg(saveDir));
 
     auto save = [&saveDir](const sim::CallReport& report) -> bool {
         if (saveDir.isEmpty())
@@ -298,21 +279,19 @@ int runSimulateCommand(const QStringList& arguments)
     const int wallLimitMs = int(std::min<qint64>(INT_MAX, config.maxDurationMs * (config.realtime ? 2 : 1) + 600000));
     if (callCount == 1) {
         const sim::CallReport report = sim::CallDriver::run(config, wallLimitMs);
-        write(stdout,
-              asJson ? QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented))
-                     : report.toText());
+        printText(asJson ? QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented))
+                         : report.toText());
         if (!save(report))
-            return failure(QStringLiteral("could not write audio to %1").arg(saveDir));
+            return fail(kCommand, QStringLiteral("could not write audio to %1").arg(saveDir));
         return report.ok() ? kExitOk : kExitFailure;
     }
     const sim::LoadReport load = sim::LoadRunner::run(config, int(callCount), int(staggerMs), wallLimitMs);
-    write(stdout,
-          asJson ? QString::fromUtf8(QJsonDocument(load.toJson()).toJson(QJsonDocument::Indented)) : load.toText());
+    printText(asJson ? QString::fromUtf8(QJsonDocument(load.toJson()).toJson(QJsonDocument::Indented)) : load.toText());
     bool saved = true;
     for (const sim::CallReport& r : load.reports)
         saved = save(r) && saved;
     if (!saved)
-        return failure(QStringLiteral("could not write audio to %1").arg(saveDir));
+        return fail(kCommand, QStringLiteral("could not write audio to %1").arg(saveDir));
     return load.failed == 0 ? kExitOk : kExitFailure;
 }
 

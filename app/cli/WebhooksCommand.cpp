@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `switchboard webhooks list|show|replay`: the webhook log, like ngrok's inspector.
 #include "cli/CommandLine.h"
+#include "cli/Output.h"
 #include "common/Version.h"
-#include "server/Listener.h"
 #include "storage/HistoryQueries.h"
+#include "webhook/Webhook.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -19,23 +20,7 @@
 namespace sb::cli {
 namespace {
 
-void out(const QString& text, FILE* stream = stdout)
-{
-    const QByteArray bytes = text.toUtf8() + '\n';
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-}
-
-int usage(const QString& problem)
-{
-    out(QStringLiteral("%1 webhooks: %2\nTry '%1 webhooks --help'.").arg(QLatin1String(kAppName), problem), stderr);
-    return kExitUsage;
-}
-
-int failure(const QString& reason)
-{
-    out(QStringLiteral("%1 webhooks: %2").arg(QLatin1String(kAppName), reason), stderr);
-    return kExitFailure;
-}
+const QLatin1String kCommand("webhooks");
 
 const char* kHelp = "Usage: switchboard webhooks list [--search TEXT] [--status CODE|--errors] [--call CALLSID]\n"
                     "                                [--limit N] [--json] [--data-dir DIR]\n"
@@ -74,102 +59,105 @@ int runWebhooksCommand(const QStringList& arguments)
         QStringLiteral("url"), QString(), QStringLiteral("BASE"), QStringLiteral("http://127.0.0.1:8080"));
     parser.addOptions({help, json, dataDir, search, status, errors, call, limit, url});
     if (!parser.parse(QStringList{QStringLiteral("webhooks")} + arguments))
-        return usage(parser.errorText());
+        return usageError(kCommand, parser.errorText());
     if (parser.isSet(help)) {
-        std::fputs(kHelp, stdout);
+        printText(QLatin1String(kHelp));
         return kExitOk;
     }
     const QStringList positional = parser.positionalArguments();
     const QString verb = positional.value(0);
     if (verb != QLatin1String("list") && verb != QLatin1String("show") && verb != QLatin1String("replay"))
-        return usage(verb.isEmpty() ? QStringLiteral("needs list, show or replay")
-                                    : QStringLiteral("unknown action '%1'").arg(verb));
+        return usageError(kCommand,
+                          verb.isEmpty() ? QStringLiteral("needs list, show or replay")
+                                         : QStringLiteral("unknown action '%1'").arg(verb));
 
     const QString path = QDir(resolveDataDir(parser.value(dataDir))).filePath(QStringLiteral("switchboard.sqlite"));
     if (!QFileInfo::exists(path))
-        return failure(QStringLiteral("no webhook log at %1 (start the app or pass --data-dir)").arg(path));
+        return fail(kCommand, QStringLiteral("no webhook log at %1 (start the app or pass --data-dir)").arg(path));
     auto history = storage::HistoryQueries::open(path);
     if (!history.ok())
-        return failure(history.error().message);
+        return fail(kCommand, history.error().message);
 
     if (verb == QLatin1String("list")) {
         if (positional.size() != 1)
-            return usage(QStringLiteral("list takes no positional argument"));
+            return usageError(kCommand, QStringLiteral("list takes no positional argument"));
         storage::WebhookFilter filter;
         filter.text = parser.value(search);
         bool ok = true;
         filter.limit = parser.value(limit).toInt(&ok);
         if (!ok || filter.limit < 1)
-            return usage(QStringLiteral("--limit needs a positive number"));
+            return usageError(kCommand, QStringLiteral("--limit needs a positive number"));
         if (parser.isSet(status)) {
             filter.minStatus = filter.maxStatus = parser.value(status).toInt(&ok);
             if (!ok)
-                return usage(QStringLiteral("--status needs an HTTP status code"));
+                return usageError(kCommand, QStringLiteral("--status needs an HTTP status code"));
         }
         if (parser.isSet(errors))
             filter.minStatus = 400;
         filter.callSid = parser.value(call);
         const auto entries = history.value()->webhookLog(filter);
         if (!entries.ok())
-            return failure(entries.error().message);
+            return fail(kCommand, entries.error().message);
         if (parser.isSet(json)) {
             QJsonArray array;
             for (const auto& e : entries.value())
                 array.append(storage::json::webhookEntry(e, false));
-            out(QString::fromUtf8(
+            printLine(
+                QString::fromUtf8(
                     QJsonDocument(QJsonObject{{QStringLiteral("webhooks"), array}}).toJson(QJsonDocument::Indented))
                     .trimmed());
             return kExitOk;
         }
         for (const auto& e : entries.value()) {
-            out(QStringLiteral("%1  %2  %3 %4%5  -> %6  %7  %8%9")
-                    .arg(e.id, 6)
-                    .arg(e.at.toString(Qt::ISODateWithMs),
-                         e.method,
-                         e.path,
-                         e.query.isEmpty() ? QString() : QLatin1Char('?') + e.query.left(40))
-                    .arg(e.status)
-                    .arg(e.signatureVerdict,
-                         e.callSid,
-                         e.replayOf ? QStringLiteral("  (replay of %1)").arg(e.replayOf) : QString()));
+            printLine(QStringLiteral("%1  %2  %3 %4%5  -> %6  %7  %8%9")
+                          .arg(e.id, 6)
+                          .arg(e.at.toString(Qt::ISODateWithMs),
+                               e.method,
+                               e.path,
+                               e.query.isEmpty() ? QString() : QLatin1Char('?') + e.query.left(40))
+                          .arg(e.status)
+                          .arg(e.signatureVerdict,
+                               e.callSid,
+                               e.replayOf ? QStringLiteral("  (replay of %1)").arg(e.replayOf) : QString()));
         }
         return kExitOk;
     }
 
     if (positional.size() != 2)
-        return usage(QStringLiteral("%1 needs the entry's ID").arg(verb));
+        return usageError(kCommand, QStringLiteral("%1 needs the entry's ID").arg(verb));
     bool ok = false;
     const qint64 id = positional.at(1).toLongLong(&ok);
     if (!ok || id <= 0)
-        return usage(QStringLiteral("'%1' is not a webhook log ID").arg(positional.at(1)));
+        return usageError(kCommand, QStringLiteral("'%1' is not a webhook log ID").arg(positional.at(1)));
     const auto entry = history.value()->webhookEntry(id);
     if (!entry.ok())
-        return failure(entry.error().message);
+        return fail(kCommand, entry.error().message);
     const storage::WebhookLogEntry& e = entry.value();
 
     if (verb == QLatin1String("show")) {
         if (parser.isSet(json)) {
-            out(QString::fromUtf8(QJsonDocument(storage::json::webhookEntry(e, true)).toJson(QJsonDocument::Indented))
+            printLine(
+                QString::fromUtf8(QJsonDocument(storage::json::webhookEntry(e, true)).toJson(QJsonDocument::Indented))
                     .trimmed());
             return kExitOk;
         }
-        out(QStringLiteral("#%1 %2 from %3, signature %4, %5 us")
-                .arg(e.id)
-                .arg(e.at.toString(Qt::ISODateWithMs), e.remoteAddress, e.signatureVerdict)
-                .arg(e.durationMicros));
-        out(QStringLiteral("> %1 %2%3")
-                .arg(e.method, e.path, e.query.isEmpty() ? QString() : QLatin1Char('?') + e.query));
+        printLine(QStringLiteral("#%1 %2 from %3, signature %4, %5 us")
+                      .arg(e.id)
+                      .arg(e.at.toString(Qt::ISODateWithMs), e.remoteAddress, e.signatureVerdict)
+                      .arg(e.durationMicros));
+        printLine(QStringLiteral("> %1 %2%3")
+                      .arg(e.method, e.path, e.query.isEmpty() ? QString() : QLatin1Char('?') + e.query));
         for (const auto& [name, value] : e.requestHeaders)
-            out(QStringLiteral("> %1: %2").arg(QString::fromLatin1(name), QString::fromLatin1(value)));
-        out(textBody(e.requestBody) ? QString::fromUtf8(e.requestBody)
-                                    : QStringLiteral("[%1 bytes of binary]").arg(e.requestBody.size()));
-        out(QStringLiteral("< %1").arg(e.status));
+            printLine(QStringLiteral("> %1: %2").arg(QString::fromLatin1(name), QString::fromLatin1(value)));
+        printLine(textBody(e.requestBody) ? QString::fromUtf8(e.requestBody)
+                                          : QStringLiteral("[%1 bytes of binary]").arg(e.requestBody.size()));
+        printLine(QStringLiteral("< %1").arg(e.status));
         for (const auto& [name, value] : e.responseHeaders)
-            out(QStringLiteral("< %1: %2").arg(QString::fromLatin1(name), QString::fromLatin1(value)));
-        out(textBody(e.responseBody) ? QString::fromUtf8(e.responseBody)
-                                     : QStringLiteral("[%1 bytes of binary]").arg(e.responseBody.size()));
+            printLine(QStringLiteral("< %1: %2").arg(QString::fromLatin1(name), QString::fromLatin1(value)));
+        printLine(textBody(e.responseBody) ? QString::fromUtf8(e.responseBody)
+                                           : QStringLiteral("[%1 bytes of binary]").arg(e.responseBody.size()));
         if (!e.note.isEmpty())
-            out(QStringLiteral("note: %1").arg(e.note));
+            printLine(QStringLiteral("note: %1").arg(e.note));
         return kExitOk;
     }
 
@@ -179,19 +167,19 @@ int runWebhooksCommand(const QStringList& arguments)
         base.chop(1);
     const QUrl target(base + e.path + (e.query.isEmpty() ? QString() : QLatin1Char('?') + e.query));
     if (!target.isValid() || target.scheme().isEmpty())
-        return usage(QStringLiteral("--url '%1' is not a valid URL").arg(base));
+        return usageError(kCommand, QStringLiteral("--url '%1' is not a valid URL").arg(base));
     QNetworkRequest request(target);
     static const QList<QByteArray> skipped{"host",
                                            "content-length",
                                            "connection",
                                            "transfer-encoding",
                                            "accept-encoding",
-                                           QByteArray(server::kReplayOfHeader).toLower()};
+                                           QByteArray(webhook::kReplayOfHeader).toLower()};
     for (const auto& [name, value] : e.requestHeaders) {
         if (!skipped.contains(name.toLower()) && value != "[redacted]")
             request.setRawHeader(name, value);
     }
-    request.setRawHeader(server::kReplayOfHeader, QByteArray::number(e.id));
+    request.setRawHeader(webhook::kReplayOfHeader, QByteArray::number(e.id));
     QNetworkAccessManager manager;
     QNetworkReply* reply = manager.sendCustomRequest(request, e.method.toLatin1(), e.requestBody);
     QEventLoop loop;
@@ -200,13 +188,13 @@ int runWebhooksCommand(const QStringList& arguments)
     loop.exec();
     if (!reply->isFinished()) {
         reply->abort();
-        return failure(QStringLiteral("no answer from %1 within 15 s").arg(target.toString()));
+        return fail(kCommand, QStringLiteral("no answer from %1 within 15 s").arg(target.toString()));
     }
     const int code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (code == 0)
-        return failure(QStringLiteral("cannot reach %1: %2").arg(target.toString(), reply->errorString()));
-    out(QStringLiteral("replayed #%1 %2 %3 -> %4").arg(e.id).arg(e.method, target.toString()).arg(code));
-    out(QString::fromUtf8(reply->readAll()));
+        return fail(kCommand, QStringLiteral("cannot reach %1: %2").arg(target.toString(), reply->errorString()));
+    printLine(QStringLiteral("replayed #%1 %2 %3 -> %4").arg(e.id).arg(e.method, target.toString()).arg(code));
+    printLine(QString::fromUtf8(reply->readAll()));
     reply->deleteLater();
     return code < 400 ? kExitOk : kExitFailure;
 }

@@ -65,27 +65,6 @@ bool isJsonContentType(const QByteArray& contentType)
 
 } // namespace
 
-QString routeName(Route route)
-{
-    switch (route) {
-    case Route::Voice:
-        return QStringLiteral("voice");
-    case Route::Status:
-        return QStringLiteral("status");
-    case Route::Recording:
-        return QStringLiteral("recording");
-    case Route::ProcessVoice:
-        return QStringLiteral("process-voice");
-    case Route::Transcription:
-        return QStringLiteral("transcription");
-    case Route::StreamStatus:
-        return QStringLiteral("stream-status");
-    case Route::Health:
-        return QStringLiteral("health");
-    }
-    return QString();
-}
-
 Listener::Listener(ListenerConfig config, QObject* parent)
     : QAbstractHttpServer(parent)
     , m_config(std::move(config))

@@ -5,6 +5,7 @@
 #include "server/ConnectionGate.h"
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
+#include "webhook/Webhook.h"
 
 #include <QAbstractHttpServer>
 #include <QDateTime>
@@ -19,11 +20,12 @@ class QWebSocketServer;
 
 namespace sb::server {
 
-using HeaderList = QList<QPair<QByteArray, QByteArray>>;
-
-/// The webhook routes the listener serves; each has its own handler in the call layer.
-enum class Route { Voice, Status, Recording, ProcessVoice, Transcription, StreamStatus, Health };
-QString routeName(Route route);
+using webhook::HeaderList;
+using webhook::kReplayOfHeader;
+using webhook::Route;
+using webhook::routeName;
+using webhook::WebhookReply;
+using webhook::WebhookRequest;
 
 struct ListenerConfig
 {
@@ -38,28 +40,6 @@ struct ListenerConfig
     qint64 maxWebSocketMessageBytes = 256 * 1024;
     int webSocketHandshakeTimeoutMs = 10000;
     QByteArray streamPath = "/stream";
-};
-
-/// One webhook as the call layer sees it: already size-checked and signature-checked.
-struct WebhookRequest
-{
-    Route route = Route::Health;
-    QByteArray method;
-    QByteArray path;
-    QByteArray query;
-    HeaderList headers;
-    QByteArray body;
-    twilio::FormParams params; ///< form body (POST) or query (GET)
-    QString remoteAddress;
-    QString signedUrl; ///< the public URL the signature was checked against
-};
-
-struct WebhookReply
-{
-    int status = 200;
-    QByteArray contentType = "text/xml";
-    QByteArray body;
-    HeaderList extraHeaders;
 };
 
 /// Everything about one exchange, for the webhook log (inspect and replay).
@@ -81,10 +61,6 @@ struct WebhookExchange
     QString callSid;
     qint64 replayOf = 0; ///< webhook log id this request replays (X-Switchboard-Replay-Of), 0: none
 };
-
-/// Header a replayed request carries: the id of the webhook log entry it repeats. It only labels
-/// the log entry; the request passes every check like any other.
-inline constexpr char kReplayOfHeader[] = "X-Switchboard-Replay-Of";
 
 /// The embedded listener: Twilio webhooks over HTTP and Media Streams over WebSocket on one port.
 /// Requests pass the ConnectionGate (sizes, time, rates), then routing (404/405), then the

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The real main window over a real core (listener on a free loopback port, SQLite in a temp
 // folder): a signed webhook shows up as a call, its events show in the detail pane.
-#include "MainWindow.h"
 #include "bootstrap/Core.h"
-#include "calls/CallListModel.h"
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
+#include "ui/MainWindow.h"
+#include "ui/calls/CallListModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -5,7 +5,7 @@
 #include "TwilioStandIn.h"
 #include "credentials/CredentialStore.h"
 #include "credentials/Profiles.h"
-#include "settings/SettingsDialog.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include <QComboBox>
 #include <QDir>

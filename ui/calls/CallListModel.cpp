@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "calls/CallListModel.h"
+#include "ui/calls/CallListModel.h"
 
 #include <QBrush>
 #include <QColor>
@@ -37,6 +37,21 @@ void CallListModel::upsert(const storage::CallRecord& call)
     }
     beginInsertRows({}, 0, 0);
     m_calls.prepend(call);
+    endInsertRows();
+}
+
+void CallListModel::mergeHistory(const QList<storage::CallRecord>& newestFirst)
+{
+    QList<storage::CallRecord> older;
+    for (const storage::CallRecord& call : newestFirst) {
+        if (rowOf(call.callSid) < 0)
+            older.append(call);
+    }
+    if (older.isEmpty())
+        return;
+    const int first = int(m_calls.size());
+    beginInsertRows({}, first, first + int(older.size()) - 1);
+    m_calls.append(older);
     endInsertRows();
 }
 

@@ -21,6 +21,9 @@ public:
 
     void reset(const QList<storage::CallRecord>& calls);
     void upsert(const storage::CallRecord& call);
+    /// Adds calls read from the history (newest first) below the rows already shown; a call that
+    /// is already shown keeps its row (it arrived live, so it is at least as new).
+    void mergeHistory(const QList<storage::CallRecord>& newestFirst);
     const storage::CallRecord* callAt(int row) const;
     int rowOf(const QString& callSid) const;
 

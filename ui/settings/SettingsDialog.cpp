@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The settings dialog: layout, profile chooser, validation and state. The keychain and network
 // actions (Save, Check, Remove, Make active) are in SettingsDialogActions.cpp.
-#include "settings/SettingsDialog.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include "credentials/CredentialStore.h"
 #include "credentials/Profiles.h"

@@ -6,7 +6,7 @@
 #include "credentials/CredentialStore.h"
 #include "credentials/Profiles.h"
 #include "credentials/SecretBytes.h"
-#include "settings/SettingsDialog.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include <QComboBox>
 #include <QLabel>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// runServeApi() as a process: token from stdin, the ready line, a seed folder, HTTP answers,
-// usage errors, and a clean exit on SIGTERM.
+// `switchboard simulate --serve-api` as a process: token from stdin, the ready line, a seed folder,
+// HTTP answers, usage errors, and a clean exit on SIGTERM.
 #include "RestApiTestSupport.h"
 #include "restapi/RestApiJson.h"
 #include "restapi/RestApiMedia.h"
@@ -33,8 +33,9 @@ private slots:
         wav.close();
 
         QProcess proc;
-        proc.start(QStringLiteral(SB_RESTAPI_HARNESS),
-                   {QStringLiteral("--serve-api"),
+        proc.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE),
+                   {QStringLiteral("simulate"),
+                    QStringLiteral("--serve-api"),
                     QStringLiteral("--account-sid"),
                     kAccount,
                     QStringLiteral("--api-key-sid"),
@@ -117,7 +118,8 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
         QProcess proc;
-        proc.start(QStringLiteral(SB_RESTAPI_HARNESS), args);
+        proc.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE),
+                   QStringList{QStringLiteral("simulate"), QStringLiteral("--serve-api")} + args);
         QVERIFY(proc.waitForStarted(10000));
         if (QTest::currentDataTag() == QByteArray("missing seed"))
             proc.write("token\n");

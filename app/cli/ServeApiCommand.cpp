@@ -1,58 +1,45 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "restapi/ServeApi.h"
-
+// `switchboard simulate --serve-api`: the command line of the local stand-in for Twilio's REST API.
+#include "cli/Output.h"
+#include "cli/SecretInput.h"
 #include "common/ShutdownSignals.h"
+#include "credentials/SecretBytes.h"
 #include "restapi/RestApiSeed.h"
 #include "restapi/RestApiServer.h"
 #include "restapi/RestApiStore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFile>
 #include <QRegularExpression>
-#include <cstdio>
 
-namespace sb::restapi {
+namespace sb::cli {
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-
-void printLine(std::FILE* stream, const QString& text)
-{
-    const QByteArray bytes = (text + QLatin1Char('\n')).toLocal8Bit();
-    std::fputs(bytes.constData(), stream);
-    std::fflush(stream);
-}
-
-int usage(const QString& message)
-{
-    printLine(stderr, QStringLiteral("switchboard simulate --serve-api: %1 (see --help)").arg(message));
-    return kExitUsage;
-}
-
-int failure(const QString& message)
-{
-    printLine(stderr, QStringLiteral("switchboard simulate --serve-api: %1").arg(message));
-    return kExitFailure;
-}
-
-/// One line from stdin without its line end (null QString at end of input).
-QString readStdinLine(QFile& in)
-{
-    if (in.atEnd())
-        return QString();
-    QByteArray line = in.readLine();
-    while (line.endsWith('\n') || line.endsWith('\r'))
-        line.chop(1);
-    return QString::fromUtf8(line);
-}
+const QLatin1String kCommand("simulate --serve-api");
 
 } // namespace
 
-int runServeApi(const QStringList& arguments)
+/// `switchboard simulate --serve-api [options]`: serves the local stand-in for Twilio's REST API
+/// until SIGINT/SIGTERM (exit 0). `arguments` are the options (a leading `--serve-api` and any
+/// program/subcommand names before the first option are ignored):
+///
+///     --account-sid AC…      the account (required)
+///     --auth-token-stdin     read the auth token from the first line of stdin (required; never
+///                            argv or the environment)
+///     --api-key-sid SK…      also accept this API key; its secret is the second line of stdin
+///     --port N               default 0 (any free port)
+///     --bind ADDR            default 127.0.0.1
+///     --seed FILE            seed JSON (see RestApiSeed.h); repeatable
+///     --seed-dir DIR         every *.wav becomes a call with a recording; repeatable
+///     --phone-number E164    add an incoming phone number; repeatable
+///     --public-url URL       scheme+host for media_url (default http://ADDR:PORT)
+///     --sox PATH             the sox program for MP3 (default: sox)
+///     --no-media-auth        serve recording media without HTTP Basic auth
+///
+/// Prints `serving Twilio REST API on http://127.0.0.1:PORT` on stdout when ready, then one line
+/// per request. Exit codes: 0 clean stop, 1 failure (one-line reason on stderr), 2 usage error.
+int runServeApiCommand(const QStringList& arguments)
 {
     QStringList args = arguments;
     while (!args.isEmpty() && !args.first().startsWith(QLatin1Char('-')))
@@ -94,89 +81,86 @@ int runServeApi(const QStringList& arguments)
     parser.addOptions(
         {help, accountSid, tokenStdin, keySid, port, bind, seed, seedDir, number, publicUrl, sox, noMediaAuth});
     if (!parser.parse(args))
-        return usage(parser.errorText());
+        return usageError(kCommand, parser.errorText());
     if (parser.isSet(help)) {
-        printLine(stdout, parser.helpText());
+        printText(parser.helpText());
         return kExitOk;
     }
     if (!parser.positionalArguments().isEmpty())
-        return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+        return usageError(kCommand,
+                          QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     static const QRegularExpression acPattern(QStringLiteral("^AC[0-9a-fA-F]{32}$"));
     static const QRegularExpression skPattern(QStringLiteral("^SK[0-9a-fA-F]{32}$"));
     const QString account = parser.value(accountSid);
     if (!acPattern.match(account).hasMatch())
-        return usage(QStringLiteral("--account-sid must be AC followed by 32 hex digits"));
+        return usageError(kCommand, QStringLiteral("--account-sid must be AC followed by 32 hex digits"));
     if (!parser.isSet(tokenStdin))
-        return usage(QStringLiteral("--auth-token-stdin is required (the token is never taken from argv)"));
+        return usageError(kCommand,
+                          QStringLiteral("--auth-token-stdin is required (the token is never taken from argv)"));
     if (parser.isSet(keySid) && !skPattern.match(parser.value(keySid)).hasMatch())
-        return usage(QStringLiteral("--api-key-sid must be SK followed by 32 hex digits"));
+        return usageError(kCommand, QStringLiteral("--api-key-sid must be SK followed by 32 hex digits"));
     bool portOk = false;
     const uint portNumber = parser.value(port).toUInt(&portOk);
     if (!portOk || portNumber > 65535)
-        return usage(QStringLiteral("--port must be 0..65535"));
+        return usageError(kCommand, QStringLiteral("--port must be 0..65535"));
     const QHostAddress address(parser.value(bind));
     if (address.isNull())
-        return usage(QStringLiteral("--bind '%1' is not an IP address").arg(parser.value(bind)));
+        return usageError(kCommand, QStringLiteral("--bind '%1' is not an IP address").arg(parser.value(bind)));
 
-    QFile in;
-    if (!in.open(stdin, QIODevice::ReadOnly))
-        return failure(QStringLiteral("cannot read stdin"));
-    const QString token = readStdinLine(in);
-    if (token.isEmpty())
-        return failure(QStringLiteral("no auth token on stdin"));
-    QString keySecret;
-    if (parser.isSet(keySid)) {
-        keySecret = readStdinLine(in);
-        if (keySecret.isEmpty())
-            return failure(QStringLiteral("no API key secret on the second line of stdin"));
-    }
-    in.close();
+    QByteArray token;
+    QByteArray keySecret;
+    credentials::SecretGuard tokenGuard(token);
+    credentials::SecretGuard keyGuard(keySecret);
+    if (!readSecretLine(token) || token.isEmpty())
+        return fail(kCommand, QStringLiteral("no auth token on stdin"));
+    if (parser.isSet(keySid) && (!readSecretLine(keySecret) || keySecret.isEmpty()))
+        return fail(kCommand, QStringLiteral("no API key secret on the second line of stdin"));
 
-    RestApiStore store;
-    Account acct;
+    restapi::RestApiStore store;
+    restapi::Account acct;
     acct.sid = account;
-    acct.authToken = token;
+    acct.authToken = QString::fromUtf8(token);
     store.setAccount(acct);
     if (parser.isSet(keySid))
-        store.addApiKey(ApiKey{parser.value(keySid), keySecret});
+        store.addApiKey(restapi::ApiKey{parser.value(keySid), QString::fromUtf8(keySecret)});
     for (const QString& file : parser.values(seed)) {
-        Result<SeedCounts> seeded = seedFromJsonFile(store, file);
+        Result<restapi::SeedCounts> seeded = restapi::seedFromJsonFile(store, file);
         if (!seeded)
-            return failure(QStringLiteral("seed %1: %2").arg(file, seeded.error().message));
+            return fail(kCommand, QStringLiteral("seed %1: %2").arg(file, seeded.error().message));
     }
     for (const QString& dir : parser.values(seedDir)) {
-        Result<SeedCounts> seeded = seedFromFolder(store, dir);
+        Result<restapi::SeedCounts> seeded = restapi::seedFromFolder(store, dir);
         if (!seeded)
-            return failure(QStringLiteral("seed folder %1: %2").arg(dir, seeded.error().message));
+            return fail(kCommand, QStringLiteral("seed folder %1: %2").arg(dir, seeded.error().message));
     }
     for (const QString& e164 : parser.values(number)) {
-        PhoneNumberRecord n;
+        restapi::PhoneNumberRecord n;
         n.phoneNumber = e164;
-        Result<PhoneNumberRecord> added = store.addPhoneNumber(n);
+        Result<restapi::PhoneNumberRecord> added = store.addPhoneNumber(n);
         if (!added)
-            return failure(added.error().message);
+            return fail(kCommand, added.error().message);
     }
 
-    RestApiServerConfig config;
+    restapi::RestApiServerConfig config;
     config.bindAddress = address;
     config.port = quint16(portNumber);
     config.soxProgram = parser.value(sox);
     config.publicBaseUrl = parser.value(publicUrl);
     config.mediaRequiresAuth = !parser.isSet(noMediaAuth);
-    RestApiServer server(store, config);
+    restapi::RestApiServer server(store, config);
     Result<quint16> started = server.start();
     if (!started)
-        return failure(started.error().message);
-    QObject::connect(&server, &RestApiServer::requestServed, &server, [](const QString& line) {
-        printLine(stdout, QStringLiteral("api: ") + line);
+        return fail(kCommand, started.error().message);
+    QObject::connect(&server, &restapi::RestApiServer::requestServed, &server, [](const QString& line) {
+        printLine(QStringLiteral("api: ") + line);
     });
 
     ShutdownSignals shutdown;
-    printLine(stdout, QStringLiteral("serving Twilio REST API on %1").arg(server.baseUrl()));
+    printLine(QStringLiteral("serving Twilio REST API on %1").arg(server.baseUrl()));
     QCoreApplication::exec();
-    printLine(stdout, QStringLiteral("stopped serving Twilio REST API"));
+    printLine(QStringLiteral("stopped serving Twilio REST API"));
     return kExitOk;
 }
 
-} // namespace sb::restapi
+} // namespace sb::cli
