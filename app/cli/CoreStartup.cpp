@@ -41,10 +41,9 @@ configureNumberUpdate(const CoreArguments& arguments, const QByteArray& authToke
         if (!secret.ok())
             return secret.error();
         config.apiKeySid = profile->apiKeySid;
-        config.secret = secret.value();
-        credentials::wipe(secret.value());
+        config.secret = std::move(secret.value()); // moved, not copied: the caller's guard is not shared
     } else {
-        config.secret = authToken;
+        config.secret = QByteArray(authToken.constData(), authToken.size()); // its own buffer: the token is wiped
     }
     if (config.secret.isEmpty())
         return startupError(QStringLiteral("--update-number needs the auth token (keychain or --auth-token-stdin)"));
@@ -79,8 +78,7 @@ Result<CoreStartup> prepareCoreStartup(const CoreArguments& arguments)
     } else if (!arguments.skipSignatureCheck) {
         auto stored = credentials::readAuthToken(QString(), kStartupKeychainTimeoutMs);
         if (stored.ok()) {
-            token = stored.value();
-            credentials::wipe(stored.value());
+            token = std::move(stored.value());
             startup.tokenSource = TokenSource::Keychain;
         } else {
             startup.warnings << QStringLiteral("warning: %1").arg(stored.error().message);

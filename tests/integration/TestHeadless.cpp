@@ -12,6 +12,7 @@
 #include "twilio/Signature.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QWebSocket>
 #include <QtTest>
+#include <tuple>
 
 using namespace sb;
 using namespace sb::test;
@@ -78,7 +80,8 @@ public:
             m.timestamp = 52 + i * 20;
             m.payload = audio.mid(i * 160, 160);
             send(twilio::toJson(m));
-            if (i % 50 == 49) // ~ 5x real time
+            // Pacing, not waiting for a condition: ~5x real time keeps under the stream's rate limit.
+            if (i % 50 == 49)
                 QTest::qWait(200);
         }
     }
@@ -99,13 +102,9 @@ public:
         m.callSid = call;
         send(twilio::toJson(m));
     }
-    bool waitClosed(int ms = 10000)
+    bool waitClosed(int ms = 30000)
     {
-        QElapsedTimer t;
-        t.start();
-        while (m_socket.state() != QAbstractSocket::UnconnectedState && t.elapsed() < ms)
-            QTest::qWait(10);
-        return m_socket.state() == QAbstractSocket::UnconnectedState;
+        return QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, ms);
     }
     QWebSocket& socket() { return m_socket; }
 
@@ -335,18 +334,16 @@ private slots:
         const QStringList dataDir{QStringLiteral("--data-dir"), dir.path()};
         auto listJson = [&](const QStringList& extra) {
             QJsonArray hooks;
-            QElapsedTimer t;
-            t.start();
             // Storage commits asynchronously: wait until the entries are there.
-            while (t.elapsed() < 10000) {
-                const CommandResult r = runSwitchboard(
-                    QStringList{QStringLiteral("webhooks"), QStringLiteral("list"), QStringLiteral("--json")} + extra +
-                    dataDir);
-                hooks = QJsonDocument::fromJson(r.out).object().value(QLatin1String("webhooks")).toArray();
-                if (!hooks.isEmpty())
-                    break;
-                QTest::qWait(50);
-            }
+            std::ignore = QTest::qWaitFor(
+                [&] {
+                    const CommandResult r = runSwitchboard(
+                        QStringList{QStringLiteral("webhooks"), QStringLiteral("list"), QStringLiteral("--json")} +
+                        extra + dataDir);
+                    hooks = QJsonDocument::fromJson(r.out).object().value(QLatin1String("webhooks")).toArray();
+                    return !hooks.isEmpty();
+                },
+                30000);
             return hooks;
         };
         const QJsonArray found = listJson({QStringLiteral("--search"), sid});
@@ -381,15 +378,14 @@ private slots:
                                                        dataDir);
         QCOMPARE(replayBad.exitCode, 1);
         QVERIFY(replayBad.out.contains("-> 403"));
-        QElapsedTimer t;
-        t.start();
-        bool sawReplay = false;
-        while (!sawReplay && t.elapsed() < 10000) {
-            for (const QJsonValue& v : listJson({QStringLiteral("--search"), sid}))
-                sawReplay = sawReplay || v.toObject().value(QLatin1String("replay_of")).toInteger() == id.toLongLong();
-            QTest::qWait(50);
-        }
-        QVERIFY(sawReplay);
+        const auto sawReplay = [&] {
+            for (const QJsonValue& v : listJson({QStringLiteral("--search"), sid})) {
+                if (v.toObject().value(QLatin1String("replay_of")).toInteger() == id.toLongLong())
+                    return true;
+            }
+            return false;
+        };
+        QVERIFY(QTest::qWaitFor(sawReplay, 30000));
         QCOMPARE(runSwitchboard(
                      QStringList{QStringLiteral("webhooks"), QStringLiteral("show"), QStringLiteral("99999")} + dataDir)
                      .exitCode,
@@ -488,10 +484,7 @@ private slots:
 
         // Stopping restores the user's own settings, not an earlier tunnel URL.
         app.process().terminate();
-        QElapsedTimer t;
-        t.start();
-        while (app.process().state() != QProcess::NotRunning && t.elapsed() < 20000)
-            QTest::qWait(20);
+        QVERIFY2(waitForExit(app.process(), 30000), qPrintable(app.output()));
         QCOMPARE(app.process().exitCode(), 0);
         QCOMPARE(numberNow().voiceUrl, QStringLiteral("https://my-own-server.example/voice"));
         QCOMPARE(numberNow().statusCallback, QStringLiteral("https://my-own-server.example/status"));
@@ -609,9 +602,16 @@ private slots:
             QVERIFY(stream.open(app.streamUrl(), app.streamUrl(), kAuthToken));
             stream.start(sid, kStreamSid, token, false);
             stream.media(m_speech, twilio::MediaTrack::Inbound, 0, half);
-            // Let the listener take in what was sent, plus more than one WAV flush interval.
+            // Kill only once the listener has taken in and flushed to the WAV all that was sent.
             QVERIFY(app.waitForLine(QStringLiteral(" stream.start ")));
-            QTest::qWait(800);
+            const QString capture =
+                QDir(dir.path()).filePath(QStringLiteral("audio/%1/%2-inbound.wav").arg(sid, kStreamSid));
+            const qint64 sentBytes = audio::kWavHeaderBytes + qint64(half) * 160 * qint64(sizeof(int16_t));
+            QVERIFY2(QTest::qWaitFor([&] { return QFileInfo(capture).size() >= sentBytes; }, 30000),
+                     qPrintable(QStringLiteral("%1 has %2 of %3 bytes")
+                                    .arg(capture)
+                                    .arg(QFileInfo(capture).size())
+                                    .arg(sentBytes)));
             app.kill();
         }
         {

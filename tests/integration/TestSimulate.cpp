@@ -9,7 +9,6 @@
 #include "sim/CallDriver.h"
 #include "sim/LoadRunner.h"
 #include "twilio/Signature.h"
-#include "twilio/WebhookParams.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -18,9 +17,11 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSet>
-#include <QTcpServer>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
+#include <tuple>
 
 using namespace sb;
 using namespace sb::test;
@@ -47,17 +48,13 @@ public:
         if (!m_process.waitForStarted(10000))
             return false;
         m_process.write(kNodeToken + '\n');
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 15000) {
-            pump();
-            if (m_port)
-                return true;
-            if (m_process.state() == QProcess::NotRunning)
-                return false;
-            QTest::qWait(20);
-        }
-        return false;
+        std::ignore = QTest::qWaitFor(
+            [&] {
+                pump();
+                return m_port != 0 || m_process.state() == QProcess::NotRunning;
+            },
+            60000);
+        return m_port != 0;
     }
     QString url(const QString& path) const { return QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path); }
     /// JSON lines logged so far.
@@ -66,26 +63,41 @@ public:
         pump();
         return m_lines;
     }
-    void clear()
+    /// Forgets the lines logged so far, including those of every request answered before.
+    [[nodiscard]] bool clear()
     {
-        QTest::qWait(200); // let lines of earlier requests arrive
-        pump();
+        if (!sync())
+            return false;
         m_lines.clear();
+        return true;
+    }
+    /// Returns once every line of the requests answered so far has been read: the server logs a
+    /// request before answering it, so once the line of a later marker request is in, so are they.
+    [[nodiscard]] bool sync()
+    {
+        const QString marker = QString::number(++m_syncCount);
+        QNetworkAccessManager manager;
+        QNetworkReply* reply = manager.get(QNetworkRequest(QUrl(url(QStringLiteral("/sync/") + marker))));
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        const bool answered = reply->isFinished() || done.wait(30000);
+        reply->deleteLater();
+        return answered && QTest::qWaitFor(
+                               [&] {
+                                   pump();
+                                   return m_syncSeen.contains(marker);
+                               },
+                               30000);
     }
     QString errors() { return QString::fromUtf8(m_process.readAllStandardError()); }
     /// Waits until a line satisfies `match`.
-    bool waitFor(const std::function<bool(const QJsonObject&)>& match, int ms = 10000)
+    bool waitFor(const std::function<bool(const QJsonObject&)>& match, int ms = 30000)
     {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < ms) {
-            for (const QJsonObject& o : lines()) {
-                if (match(o))
-                    return true;
-            }
-            QTest::qWait(20);
-        }
-        return false;
+        return QTest::qWaitFor(
+            [&] {
+                const QList<QJsonObject> sofar = lines();
+                return std::any_of(sofar.begin(), sofar.end(), match);
+            },
+            ms);
     }
 
 private:
@@ -100,13 +112,19 @@ private:
                 m_port = quint16(line.mid(10).toUInt());
                 continue;
             }
-            m_lines << QJsonDocument::fromJson(line).object();
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (o.contains(QLatin1String("sync")))
+                m_syncSeen.insert(o.value(QLatin1String("sync")).toString());
+            else
+                m_lines << o;
         }
     }
     QProcess m_process;
     QByteArray m_buffer;
     quint16 m_port = 0;
     QList<QJsonObject> m_lines;
+    int m_syncCount = 0;
+    QSet<QString> m_syncSeen;
 };
 
 QJsonObject showCall(const QString& dataDir, const QString& sid)
@@ -331,7 +349,7 @@ private slots:
 
     void officialValidatorAcceptsEverySignature()
     {
-        m_node.clear();
+        QVERIFY(m_node.clear());
         sim::CallConfig config = baseConfig();
         config.url = m_node.url(QStringLiteral("/voice"));
         config.authToken = kNodeToken;
@@ -425,7 +443,7 @@ private slots:
     void officialValidatorRefusesTamperedSignatures()
     {
         // The simulator with another token: 403 from the validator, 11200 in the report.
-        m_node.clear();
+        QVERIFY(m_node.clear());
         sim::CallConfig config = baseConfig();
         config.url = m_node.url(QStringLiteral("/voice"));
         config.authToken = QByteArrayLiteral("some-other-token");
@@ -438,7 +456,8 @@ private slots:
         }));
 
         // A request signed with the right token, then one parameter changed in transit.
-        twilio::FormParams params = callParamsFor(QStringLiteral("CA0123456789abcdef0123456789abcdef"));
+        twilio::FormParams params =
+            callParams(QStringLiteral("CA0123456789abcdef0123456789abcdef"), QStringLiteral("completed"));
         const QString url = m_node.url(QStringLiteral("/status"));
         const QByteArray signature = twilio::signature::compute(kNodeToken, url, params);
         QCOMPARE(post(url, params, signature), 204);
@@ -465,10 +484,9 @@ private slots:
         QFETCH(int, code);
         sim::CallConfig config = baseConfig();
         if (path.isEmpty()) {
-            QTcpServer closed; // a port that was free a moment ago
-            QVERIFY(closed.listen(QHostAddress::LocalHost));
-            config.url = QStringLiteral("http://127.0.0.1:%1/voice").arg(closed.serverPort());
-            closed.close();
+            const quint16 closed = closedLoopbackPort();
+            QVERIFY(closed != 0);
+            config.url = QStringLiteral("http://127.0.0.1:%1/voice").arg(closed);
         } else {
             config.url = m_node.url(path);
         }
@@ -489,7 +507,7 @@ private slots:
 
     void fallbackUrlGetsErrorCodeAndUrl()
     {
-        m_node.clear();
+        QVERIFY(m_node.clear());
         sim::CallConfig config = baseConfig();
         config.url = m_node.url(QStringLiteral("/not-found"));
         config.fallbackUrl = m_node.url(QStringLiteral("/connected"));
@@ -531,7 +549,7 @@ private slots:
     void connectionOverridesDecideRetries()
     {
         // Default (rc=1, rp=ct): a 500 is not retried.
-        m_node.clear();
+        QVERIFY(m_node.clear());
         sim::CallConfig config = baseConfig();
         config.url = m_node.url(QStringLiteral("/flaky"));
         config.authToken = kNodeToken;
@@ -539,19 +557,19 @@ private slots:
         sim::CallReport report = sim::CallDriver::run(config, 30000);
         QVERIFY(!report.ok());
         QVERIFY(report.hasIssue(11200));
-        QTest::qWait(200); // the server logs each request before answering it
+        QVERIFY(m_node.sync());
         int attempts = 0;
         for (const QJsonObject& o : m_node.lines())
             attempts += o.value(QLatin1String("path")) == QLatin1String("/flaky") ? 1 : 0;
         QCOMPARE(attempts, 1);
 
         // #rp=5xx&rc=2: retried; the fragment is not signed, and both attempts are one delivery.
-        m_node.clear();
+        QVERIFY(m_node.clear());
         config.callSid.clear();
         config.url = m_node.url(QStringLiteral("/flaky")) + QStringLiteral("#rp=5xx&rc=2");
         report = sim::CallDriver::run(config, 30000);
         QVERIFY2(report.ok(), qPrintable(issuesText(report)));
-        QTest::qWait(200);
+        QVERIFY(m_node.sync());
         QList<QJsonObject> flaky;
         for (const QJsonObject& o : m_node.lines()) {
             if (o.value(QLatin1String("path")) == QLatin1String("/flaky"))
@@ -604,17 +622,6 @@ private slots:
     }
 
 private:
-    static twilio::FormParams callParamsFor(const QString& sid)
-    {
-        twilio::CallParams p;
-        p.callSid = sid;
-        p.accountSid = QStringLiteral("AC0123456789abcdef0123456789abcdef");
-        p.from = QStringLiteral("+14155550123");
-        p.to = QStringLiteral("+15005550006");
-        p.callStatus = twilio::CallStatus::Completed;
-        return twilio::toFormParams(p);
-    }
-
     static int post(const QString& url, const twilio::FormParams& params, const QByteArray& signature)
     {
         QNetworkAccessManager manager;

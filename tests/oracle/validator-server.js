@@ -6,7 +6,7 @@
 // drives `switchboard simulate` (the C++ simulator) against it.
 //
 // Usage: node validator-server.js   (auth token on the first line of stdin; prints
-// "listening PORT", then one JSON line per request / stream)
+// "listening PORT", then one JSON line per request / stream; GET /sync/ID logs {"sync": "ID"})
 'use strict';
 
 const http = require('http');
@@ -86,6 +86,13 @@ function start(authToken) {
 
   const server = http.createServer((req, res) => {
     const path = req.url.split('?')[0];
+    // A marker for the test: once its line is read, so are those of every request answered before.
+    if (path.startsWith('/sync/')) {
+      log({ sync: path.slice('/sync/'.length) });
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     if (broken[path]) {
       broken[path](req, res);
       return;

@@ -76,11 +76,11 @@ if [ "$mode" != none ]; then
         org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets \
         >"$SB_KEYRING_ROOT/owner" 2>/dev/null; do
         i=$((i + 1))
-        if [ $i -ge 100 ]; then
-            echo "with-keyring.sh: gnome-keyring-daemon did not appear on the session bus" >&2
+        if [ $i -ge 600 ]; then
+            echo "with-keyring.sh: gnome-keyring-daemon did not appear on the session bus in 60 s" >&2
             exit 1
         fi
-        sleep 0.1
+        sleep 0.1 # polls the bus for the daemon, with the 60 s deadline above
     done
     awk '/uint32/ { print $2 }' "$SB_KEYRING_ROOT/owner" >"$SB_KEYRING_ROOT/keyring.pid"
     rm -f "$SB_KEYRING_ROOT/owner"

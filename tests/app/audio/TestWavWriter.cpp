@@ -162,6 +162,7 @@ int childStream()
                     static_cast<long long>(writer.dataBytes()),
                     static_cast<long long>(writer.flushedDataBytes()));
         std::fflush(stdout);
+        // Pacing, not waiting: the child streams like a live call until the parent kills it.
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return 4; // the parent should have killed us long before

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The call state machine, fed with webhooks in Twilio's order, out of order, and repeated.
-#include "../../support/TwimlIssues.h"
+#include "TestSupport.h"
+#include "TwimlIssues.h"
 #include "calls/CallRegistry.h"
 #include "twilio/Form.h"
 #include "twilio/TwimlParser.h"
@@ -11,8 +12,8 @@
 using namespace sb;
 using namespace sb::calls;
 
-using server::Route;
-using server::WebhookRequest;
+using webhook::Route;
+using webhook::WebhookRequest;
 
 namespace {
 
@@ -21,13 +22,7 @@ const QString kAccount = QStringLiteral("AC0123456789abcdef0123456789abcdef");
 
 twilio::FormParams base(const QString& status)
 {
-    return {{QStringLiteral("CallSid"), kCall},
-            {QStringLiteral("AccountSid"), kAccount},
-            {QStringLiteral("From"), QStringLiteral("+14155550123")},
-            {QStringLiteral("To"), QStringLiteral("+15005550006")},
-            {QStringLiteral("CallStatus"), status},
-            {QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01")},
-            {QStringLiteral("Direction"), QStringLiteral("inbound")}};
+    return sb::test::callParams(kCall, status);
 }
 
 WebhookRequest request(Route route, twilio::FormParams params)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "../../support/TwimlIssues.h"
+#include "TwimlIssues.h"
 #include "calls/Flow.h"
 #include "calls/FlowLibrary.h"
 #include "twilio/TwimlParser.h"

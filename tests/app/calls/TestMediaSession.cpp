@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Media sessions over a real WebSocket on loopback: binding, per-track statistics and the
 // time-aligned WAV capture, and outbound media/mark/clear on bidirectional streams only.
+#include "TestSupport.h"
 #include "audio/MuLaw.h"
 #include "audio/WavFile.h"
 #include "calls/CallRegistry.h"
@@ -10,6 +11,7 @@
 #include "twilio/MediaMessages.h"
 #include "twilio/Signature.h"
 
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QWebSocket>
@@ -23,17 +25,6 @@ namespace {
 const QString kCall = QStringLiteral("CAfedcba9876543210fedcba9876543210");
 const QString kStream = QStringLiteral("MZ00112233445566778899aabbccddeeff");
 const QByteArray kToken = QByteArrayLiteral("0123456789abcdef0123456789abcdef");
-
-twilio::FormParams voiceParams()
-{
-    return {{QStringLiteral("CallSid"), kCall},
-            {QStringLiteral("AccountSid"), QStringLiteral("AC0123456789abcdef0123456789abcdef")},
-            {QStringLiteral("From"), QStringLiteral("+14155550123")},
-            {QStringLiteral("To"), QStringLiteral("+15005550006")},
-            {QStringLiteral("CallStatus"), QStringLiteral("ringing")},
-            {QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01")},
-            {QStringLiteral("Direction"), QStringLiteral("inbound")}};
-}
 
 twilio::MediaMessage
 frame(qint64 sequence, qint64 timestamp, char fill, twilio::MediaTrack track = twilio::MediaTrack::Inbound)
@@ -58,12 +49,14 @@ class TestMediaSession : public QObject
     std::unique_ptr<server::Listener> m_listener;
     std::unique_ptr<CallRegistry> m_registry;
     QList<MediaSession*> m_sessions;
+    QList<QPointer<QWebSocket>> m_serverSockets;
     std::unique_ptr<QWebSocket> m_client;
     QStringList m_received;
 
     void setUp(const QString& flow)
     {
         m_sessions.clear();
+        m_serverSockets.clear();
         m_received.clear();
         m_registry = std::make_unique<CallRegistry>(FlowLibrary::load(), flow);
         m_registry->setTokenGenerator([] { return kToken; });
@@ -72,12 +65,13 @@ class TestMediaSession : public QObject
         QVERIFY(m_listener->start().ok());
         m_registry->setUrls(m_listener->publicUrl(), m_listener->streamUrl());
         connect(m_listener.get(), &server::Listener::mediaSocketAccepted, this, [this](QWebSocket* socket) {
+            m_serverSockets.append(socket);
             m_sessions.append(
                 new MediaSession(socket, m_registry.get(), m_dir.path(), MediaLimits{}, m_listener.get()));
         });
-        server::WebhookRequest voice;
-        voice.route = server::Route::Voice;
-        voice.params = voiceParams();
+        webhook::WebhookRequest voice;
+        voice.route = webhook::Route::Voice;
+        voice.params = sb::test::callParams(kCall, QStringLiteral("ringing"));
         QCOMPARE(m_registry->handle(voice).status, 200);
 
         m_client = std::make_unique<QWebSocket>();
@@ -155,8 +149,11 @@ private slots:
         QVERIFY(!m_sessions[0]->sendAudio(QByteArray(160, '\x7f')));
         QVERIFY(!m_sessions[0]->sendMark(QStringLiteral("m1")));
         QVERIFY(!m_sessions[0]->sendClear());
-        QTest::qWait(100);
-        QVERIFY(m_received.isEmpty());
+        // A marker sent on the same socket afterwards arrives after anything the session sent.
+        QVERIFY(!m_serverSockets.isEmpty() && m_serverSockets[0]);
+        m_serverSockets[0]->sendTextMessage(QStringLiteral("marker"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_received.isEmpty(), 30000);
+        QCOMPARE(m_received, QStringList{QStringLiteral("marker")});
     }
 
     void bidirectionalStreamsSendMediaMarkAndClear()

@@ -118,7 +118,9 @@ private slots:
         QCOMPARE(r.error().code, QStringLiteral("keychain.timeout"));
         QVERIFY(r.error().message.contains(QLatin1String("did not answer within 1 ms")));
         QVERIFY(r.error().message.contains(QLatin1String("unlock")));
-        QVERIFY(t.elapsed() < 2000);
+        // Far under D-Bus's 25 s reply timeout, so it was our 1 ms that ended the wait, yet generous
+        // for a loaded machine.
+        QVERIFY(t.elapsed() < 10000);
         // The abandoned job finishes on its own; later jobs then work again.
         auto later = readAuthToken(QStringLiteral("eps"), 10000);
         QVERIFY2(later.ok(), qPrintable(sbtest::why(later)));

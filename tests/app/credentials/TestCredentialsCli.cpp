@@ -3,6 +3,7 @@
 // then proves the token leaks nowhere: not to stdout/stderr, not to any file under the private
 // HOME/XDG/TMPDIR folders or the data folder, not to /proc/<pid>/cmdline or /proc/<pid>/environ.
 #include "KeyringTestSupport.h"
+#include "TestSupport.h"
 #include "TwilioStandIn.h"
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
@@ -45,10 +46,11 @@ class TestCredentialsCli : public QObject
         proc.write(input);
         proc.closeWriteChannel();
         // The stand-in server runs on this thread: keep the event loop turning while waiting.
-        QElapsedTimer waited;
-        waited.start();
-        while (proc.state() != QProcess::NotRunning && waited.elapsed() < 30000)
-            QTest::qWait(20);
+        if (!sb::test::waitForExit(proc, 60000)) {
+            proc.kill();
+            proc.waitForFinished(10000);
+            return r;
+        }
         r.exitCode = proc.exitStatus() == QProcess::NormalExit ? proc.exitCode() : -1;
         r.out = proc.readAllStandardOutput();
         r.err = proc.readAllStandardError();
@@ -85,7 +87,7 @@ class TestCredentialsCli : public QObject
         if (tokenOnStdin)
             proc.write(twilio.authToken + '\n');
         QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += proc.readAllStandardOutput()).contains("listening on"), 30000);
+        QVERIFY2(sb::test::waitForOutput(proc, out, "listening on", 60000), out.constData());
         const QStringList hits = procEntriesContaining(proc.processId(), twilio.authToken);
         QVERIFY2(hits.isEmpty(), qPrintable(hits.join(QLatin1Char(' '))));
         proc.terminate();
@@ -216,7 +218,7 @@ private slots:
                     QStringLiteral("0")});
         QVERIFY(proc.waitForStarted(10000));
         QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += proc.readAllStandardOutput()).contains("listening on"), 30000);
+        QVERIFY2(sb::test::waitForOutput(proc, out, "listening on", 60000), out.constData());
         const QByteArray err = proc.readAllStandardError();
         QVERIFY2(!err.contains("no auth token"), err.constData());
         static const QRegularExpression re(QStringLiteral("listening on [^ ]+:(\\d+) "));

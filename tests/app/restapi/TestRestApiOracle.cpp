@@ -3,6 +3,7 @@
 // REST API stand-in through a custom httpClient; what it deserialises must be exactly what we
 // serve: 120 recordings paged 50 at a time, fetches, calls, a number update, error mapping.
 #include "RestApiTestSupport.h"
+#include "TestSupport.h"
 #include "restapi/RestApiJson.h"
 
 #include <QFileInfo>
@@ -59,7 +60,7 @@ private slots:
         proc.write(kToken.toUtf8() + '\n');
         proc.closeWriteChannel();
         // The server runs on this thread: keep the event loop turning while node talks to it.
-        QVERIFY(QTest::qWaitFor([&] { return proc.state() == QProcess::NotRunning; }, 90000));
+        QVERIFY(sb::test::waitForExit(proc, 90000));
         const QByteArray err = proc.readAllStandardError();
         QVERIFY2(proc.exitCode() == 0, err.constData());
         const QJsonObject out = QJsonDocument::fromJson(proc.readAllStandardOutput()).object();

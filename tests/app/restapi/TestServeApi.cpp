@@ -2,6 +2,7 @@
 // `switchboard simulate --serve-api` as a process: token from stdin, the ready line, a seed folder,
 // HTTP answers, usage errors, and a clean exit on SIGTERM.
 #include "RestApiTestSupport.h"
+#include "TestSupport.h"
 #include "restapi/RestApiJson.h"
 #include "restapi/RestApiMedia.h"
 
@@ -53,14 +54,15 @@ private slots:
         QByteArray out;
         const QRegularExpression ready(QStringLiteral("serving Twilio REST API on (http://127\\.0\\.0\\.1:\\d+)\n"));
         QRegularExpressionMatch m;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                out += proc.readAllStandardOutput();
-                m = ready.match(QString::fromUtf8(out));
-                return m.hasMatch() || proc.state() == QProcess::NotRunning;
+        const bool started = sb::test::waitForOutput(
+            proc,
+            out,
+            [&](const QByteArray& sofar) {
+                m = ready.match(QString::fromUtf8(sofar));
+                return m.hasMatch();
             },
-            20000));
-        QVERIFY2(m.hasMatch(), QByteArray(out + proc.readAllStandardError()).constData());
+            60000);
+        QVERIFY2(started, QByteArray(out + proc.readAllStandardError()).constData());
         const QString base = m.captured(1) + accountPath(kAccount);
 
         QNetworkAccessManager nam;
@@ -83,7 +85,7 @@ private slots:
             401);
 
         ::kill(pid_t(proc.processId()), SIGTERM);
-        QVERIFY(QTest::qWaitFor([&] { return proc.state() == QProcess::NotRunning; }, 10000));
+        QVERIFY(sb::test::waitForExit(proc, 30000));
         QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
         QCOMPARE(proc.exitCode(), 0);
         // The token never appears in what the process printed.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The listener over real loopback sockets: routing, signatures, limits, and the WebSocket upgrade.
+#include "TestSupport.h"
 #include "server/Listener.h"
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
@@ -8,6 +9,7 @@
 #include <QTcpSocket>
 #include <QWebSocket>
 #include <QtTest>
+#include <tuple>
 
 using namespace sb;
 using namespace sb::server;
@@ -44,10 +46,7 @@ exchange(quint16 port, const QByteArray& bytes, const QHostAddress& from = QHost
     QByteArray received;
     QObject::connect(&socket, &QTcpSocket::readyRead, [&] { received += socket.readAll(); });
     QObject::connect(&socket, &QTcpSocket::connected, [&] { socket.write(bytes); });
-    QElapsedTimer timer;
-    timer.start();
-    while (socket.state() != QAbstractSocket::UnconnectedState && timer.elapsed() < timeoutMs)
-        QTest::qWait(2);
+    std::ignore = QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
     received += socket.readAll();
     RawResponse r;
     const qsizetype end = received.indexOf("\r\n\r\n");
@@ -72,12 +71,7 @@ QByteArray post(const QByteArray& path,
 
 twilio::FormParams voiceParams()
 {
-    return {{QStringLiteral("CallSid"), QStringLiteral("CAfedcba9876543210fedcba9876543210")},
-            {QStringLiteral("AccountSid"), QStringLiteral("AC0123456789abcdef0123456789abcdef")},
-            {QStringLiteral("From"), QStringLiteral("+14155550123")},
-            {QStringLiteral("To"), QStringLiteral("+15005550006")},
-            {QStringLiteral("CallStatus"), QStringLiteral("ringing")},
-            {QStringLiteral("FromCity"), QStringLiteral("SAN FRANCISCO")}};
+    return sb::test::callParams(QStringLiteral("CAfedcba9876543210fedcba9876543210"), QStringLiteral("ringing"));
 }
 
 } // namespace

@@ -41,7 +41,7 @@ case "$mode" in
     log ERR "failed to unmarshal quick Tunnel: invalid character '<' looking for beginning of value"
     exit 1 ;;
   hang)
-    while :; do sleep 0.2; done ;;
+    while :; do sleep 0.2; done ;; # idles like a hung cloudflared: the behaviour under test
 esac
 box "$url"
 log INF "Cannot determine default configuration path. No file [config.yml config.yaml] in [~/.cloudflared ~/.cloudflare-warp ~/cloudflare-warp /etc/cloudflared /usr/local/etc/cloudflared]"
@@ -53,7 +53,7 @@ log INF "Initial protocol quic"
 log INF "Starting metrics server on 127.0.0.1:39567/metrics"
 log INF "Registered tunnel connection connIndex=0 connection=d3b1a2c4-5e6f-4a7b-8c9d-0e1f2a3b4c5d event=0 ip=198.41.192.7 location=ams01 protocol=quic"
 if [ "$mode" = exit-after-url ]; then
-  sleep 0.3
+  sleep 0.3 # up for a moment after announcing the URL, then the edge drops it: the behaviour under test
   log ERR "Connection terminated error=\"connection with edge closed\" connIndex=0"
   exit 2
 fi
@@ -63,5 +63,5 @@ while :; do
     log INF "Requesting new quick Tunnel on trycloudflare.com..."
     box "$url"
   fi
-  sleep 0.1
+  sleep 0.1 # runs until stopped, polling for the rotate file (not a wait before an assertion)
 done

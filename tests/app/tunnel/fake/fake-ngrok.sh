@@ -32,7 +32,7 @@ case "$mode" in
     log 'lvl=info msg="received stop request" obj=app stopReq="{err:<nil> restart:false}"'
     exit 1 ;;
   hang)
-    while :; do sleep 0.2; done ;;
+    while :; do sleep 0.2; done ;; # idles like a hung ngrok: the behaviour under test
 esac
 log 'lvl=info msg="client session established" obj=tunnels.session obj=csess id=4c1d9e2f7a3b'
 log 'lvl=info msg="tunnel session started" obj=tunnels.session'
@@ -40,4 +40,4 @@ if [ "$mode" != api-only ]; then
   log "lvl=info msg=\"started tunnel\" obj=tunnels name=command_line addr=http://localhost:$port url=$url"
 fi
 log 'lvl=info msg="update available" obj=updater'
-while :; do sleep 0.2; done
+while :; do sleep 0.2; done # runs until stopped, like ngrok

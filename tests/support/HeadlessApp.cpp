@@ -35,8 +35,8 @@ void HeadlessApp::pump()
 {
     if (!m_process)
         return;
-    m_stdout += QString::fromUtf8(m_process->readAllStandardOutput());
-    m_stderr += QString::fromUtf8(m_process->readAllStandardError());
+    m_stdout += m_process->readAllStandardOutput();
+    m_stderr += m_process->readAllStandardError();
 }
 
 bool HeadlessApp::start(int timeoutMs)
@@ -62,25 +62,24 @@ bool HeadlessApp::start(int timeoutMs)
     if (!waitForLine(QStringLiteral("listening on"), timeoutMs))
         return false;
     static const QRegularExpression re(QStringLiteral("listening on [^ ]+:(\\d+) "));
-    const auto match = re.match(m_stdout);
+    const auto match = re.match(QString::fromUtf8(m_stdout));
     m_port = quint16(match.captured(1).toUInt());
     return m_port != 0;
 }
 
 bool HeadlessApp::waitForLine(const QString& needle, int timeoutMs)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < timeoutMs) {
-        pump();
-        if (m_stdout.contains(needle))
-            return true;
-        if (m_process->state() == QProcess::NotRunning)
-            return false;
-        QTest::qWait(10);
-    }
+    const QByteArray wanted = needle.toUtf8();
+    const bool seen = waitForOutput(
+        *m_process,
+        m_stdout,
+        [&](const QByteArray& out) {
+            m_stderr += m_process->readAllStandardError();
+            return out.contains(wanted);
+        },
+        timeoutMs);
     pump();
-    return m_stdout.contains(needle);
+    return seen;
 }
 
 int HeadlessApp::terminate(int timeoutMs)
@@ -88,12 +87,9 @@ int HeadlessApp::terminate(int timeoutMs)
     if (!m_process)
         return -1;
     m_process->terminate();
-    QElapsedTimer timer;
-    timer.start();
-    while (m_process->state() != QProcess::NotRunning && timer.elapsed() < timeoutMs)
-        QTest::qWait(10);
+    const bool exited = waitForExit(*m_process, timeoutMs);
     pump();
-    if (m_process->state() != QProcess::NotRunning)
+    if (!exited)
         return -1;
     return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
 }
@@ -199,22 +195,6 @@ QByteArray speechMuLaw(const QString& text, QString* error)
         return {};
     }
     return file.readAll();
-}
-
-twilio::FormParams callParams(const QString& callSid, const QString& status)
-{
-    return {{QStringLiteral("AccountSid"), QStringLiteral("AC0123456789abcdef0123456789abcdef")},
-            {QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01")},
-            {QStringLiteral("CallSid"), callSid},
-            {QStringLiteral("CallStatus"), status},
-            {QStringLiteral("Called"), QStringLiteral("+15005550006")},
-            {QStringLiteral("Caller"), QStringLiteral("+14155550123")},
-            {QStringLiteral("Direction"), QStringLiteral("inbound")},
-            {QStringLiteral("From"), QStringLiteral("+14155550123")},
-            {QStringLiteral("FromCity"), QStringLiteral("SAN FRANCISCO")},
-            {QStringLiteral("FromCountry"), QStringLiteral("US")},
-            {QStringLiteral("To"), QStringLiteral("+15005550006")},
-            {QStringLiteral("ToCountry"), QStringLiteral("US")}};
 }
 
 namespace {

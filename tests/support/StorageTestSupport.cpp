@@ -1,29 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Shared helpers for the storage tests: sample records and a plain Qt SQL connection that checks
-// the file independently of sb::storage::Database.
-#pragma once
-
-#include "storage/Records.h"
+#include "StorageTestSupport.h"
 
 #include <QCryptographicHash>
 #include <QFile>
-#include <QJsonArray>
-#include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QVariant>
-#include <QtTest>
 #include <atomic>
 
 namespace sb::storage::test {
 
-inline QDateTime at(qint64 secondsAfterBase, int millis = 0)
+QDateTime at(qint64 secondsAfterBase, int millis)
 {
     // 2024-05-01T12:00:00.000Z
     return QDateTime::fromMSecsSinceEpoch(1714564800000LL + secondsAfterBase * 1000 + millis, Qt::UTC);
 }
 
-inline CallRecord sampleCall(const QString& sid, const QDateTime& createdAt = at(0))
+CallRecord sampleCall(const QString& sid, const QDateTime& createdAt)
 {
     CallRecord c;
     c.callSid = sid;
@@ -39,7 +31,7 @@ inline CallRecord sampleCall(const QString& sid, const QDateTime& createdAt = at
     return c;
 }
 
-inline CallEvent sampleEvent(const QString& callSid, const QString& kind, const QJsonObject& detail = {})
+CallEvent sampleEvent(const QString& callSid, const QString& kind, const QJsonObject& detail)
 {
     CallEvent e;
     e.callSid = callSid;
@@ -49,7 +41,7 @@ inline CallEvent sampleEvent(const QString& callSid, const QString& kind, const 
     return e;
 }
 
-inline StreamRecord sampleStream(const QString& streamSid, const QString& callSid)
+StreamRecord sampleStream(const QString& streamSid, const QString& callSid)
 {
     StreamRecord s;
     s.streamSid = streamSid;
@@ -66,7 +58,7 @@ inline StreamRecord sampleStream(const QString& streamSid, const QString& callSi
     return s;
 }
 
-inline StreamTrackStats sampleStats(const QString& streamSid, const QString& track, qint64 frames)
+StreamTrackStats sampleStats(const QString& streamSid, const QString& track, qint64 frames)
 {
     StreamTrackStats t;
     t.streamSid = streamSid;
@@ -82,7 +74,7 @@ inline StreamTrackStats sampleStats(const QString& streamSid, const QString& tra
     return t;
 }
 
-inline WebhookLogEntry sampleWebhook(const QString& path, const QString& callSid, int status = 200)
+WebhookLogEntry sampleWebhook(const QString& path, const QString& callSid, int status)
 {
     WebhookLogEntry w;
     w.at = at(1, 5);
@@ -101,7 +93,7 @@ inline WebhookLogEntry sampleWebhook(const QString& path, const QString& callSid
     return w;
 }
 
-inline TranscriptSegment sampleTranscript(const QString& callSid, const QString& text, qint64 second)
+TranscriptSegment sampleTranscript(const QString& callSid, const QString& text, qint64 second)
 {
     TranscriptSegment t;
     t.callSid = callSid;
@@ -115,7 +107,7 @@ inline TranscriptSegment sampleTranscript(const QString& callSid, const QString&
     return t;
 }
 
-inline RecordingRecord sampleRecording(const QString& recordingSid, const QString& callSid)
+RecordingRecord sampleRecording(const QString& recordingSid, const QString& callSid)
 {
     RecordingRecord r;
     r.recordingSid = recordingSid;
@@ -129,7 +121,7 @@ inline RecordingRecord sampleRecording(const QString& recordingSid, const QStrin
     return r;
 }
 
-inline QByteArray fileDigest(const QString& path)
+QByteArray fileDigest(const QString& path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -137,71 +129,56 @@ inline QByteArray fileDigest(const QString& path)
     return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
 }
 
-/// A plain QSQLITE connection, independent of sb::storage::Database. Use on one thread.
-class RawConnection
+namespace {
+std::atomic<int> g_connectionCounter{0};
+} // namespace
+
+RawConnection::RawConnection(const QString& path, const QString& options)
+    : m_name(QStringLiteral("raw-test-%1").arg(g_connectionCounter.fetch_add(1)))
 {
-public:
-    explicit RawConnection(const QString& path, const QString& options = {})
-        : m_name(QStringLiteral("raw-test-%1").arg(counter().fetch_add(1)))
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(options);
-        m_open = db.open();
-    }
-    ~RawConnection()
-    {
-        {
-            QSqlDatabase db = QSqlDatabase::database(m_name, false);
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(m_name);
-    }
-    RawConnection(const RawConnection&) = delete;
-    RawConnection& operator=(const RawConnection&) = delete;
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
+    db.setDatabaseName(path);
+    db.setConnectOptions(options);
+    m_open = db.open();
+}
 
-    bool isOpen() const { return m_open; }
-    QSqlDatabase db() const { return QSqlDatabase::database(m_name, false); }
-
-    /// Runs a statement; returns an empty string on success, else the error text.
-    QString exec(const QString& sql) const
+RawConnection::~RawConnection()
+{
     {
-        QSqlQuery q(db());
-        if (!q.exec(sql))
-            return q.lastError().text() + QStringLiteral(" [") + q.lastError().nativeErrorCode() + QLatin1Char(']');
+        QSqlDatabase db = QSqlDatabase::database(m_name, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_name);
+}
+
+QString RawConnection::exec(const QString& sql) const
+{
+    QSqlQuery q(db());
+    if (!q.exec(sql))
+        return q.lastError().text() + QStringLiteral(" [") + q.lastError().nativeErrorCode() + QLatin1Char(']');
+    return {};
+}
+
+QVariant RawConnection::scalar(const QString& sql) const
+{
+    QSqlQuery q(db());
+    if (!q.exec(sql) || !q.next())
         return {};
-    }
-    QVariant scalar(const QString& sql) const
-    {
-        QSqlQuery q(db());
-        if (!q.exec(sql) || !q.next())
-            return {};
-        return q.value(0);
-    }
-    QStringList column(const QString& sql) const
-    {
-        QStringList out;
-        QSqlQuery q(db());
-        if (!q.exec(sql))
-            return {q.lastError().text()};
-        while (q.next())
-            out.append(q.value(0).toString());
-        return out;
-    }
+    return q.value(0);
+}
 
-private:
-    static std::atomic<int>& counter()
-    {
-        static std::atomic<int> c{0};
-        return c;
-    }
-    QString m_name;
-    bool m_open = false;
-};
+QStringList RawConnection::column(const QString& sql) const
+{
+    QStringList out;
+    QSqlQuery q(db());
+    if (!q.exec(sql))
+        return {q.lastError().text()};
+    while (q.next())
+        out.append(q.value(0).toString());
+    return out;
+}
 
-/// A readable description of a database's schema (tables with their columns, foreign keys and
-/// indexes), for comparing a migrated file with a fresh one.
-inline QStringList schemaSnapshot(const QString& path)
+QStringList schemaSnapshot(const QString& path)
 {
     RawConnection raw(path, QStringLiteral("QSQLITE_OPEN_READONLY"));
     QStringList out;

@@ -3,6 +3,7 @@
 // call (signed webhooks, a Media Streams client) driven over loopback.
 #pragma once
 
+#include "TestSupport.h"
 #include "twilio/Form.h"
 
 #include <QByteArray>
@@ -31,12 +32,16 @@ public:
     int terminate(int timeoutMs = 20000);
     /// SIGKILL, as a crash would.
     void kill();
-    bool waitForLine(const QString& needle, int timeoutMs = 10000);
+    /// Waits until stdout contains `needle`; false when the app exits first or after `timeoutMs`.
+    bool waitForLine(const QString& needle, int timeoutMs = 20000);
 
     quint16 port() const { return m_port; }
     QString baseUrl() const;
     QString streamUrl() const;
-    QString output() const { return m_stdout + QStringLiteral("\n--- stderr ---\n") + m_stderr; }
+    QString output() const
+    {
+        return QString::fromUtf8(m_stdout) + QStringLiteral("\n--- stderr ---\n") + QString::fromUtf8(m_stderr);
+    }
     QString dataDir() const { return m_dataDir; }
     QProcess& process() { return *m_process; }
 
@@ -46,8 +51,8 @@ private:
     QString m_dataDir;
     QStringList m_extraArgs;
     std::unique_ptr<QProcess> m_process;
-    QString m_stdout;
-    QString m_stderr;
+    QByteArray m_stdout;
+    QByteArray m_stderr;
     quint16 m_port = 0;
 };
 
@@ -77,9 +82,6 @@ CommandResult runSwitchboard(const QStringList& args, int timeoutMs = 30000);
 /// Raw mu-law audio of spoken words, made with espeak-ng and sox (8 kHz mono, G.711).
 /// Empty with `error` set when the tools are missing.
 QByteArray speechMuLaw(const QString& text, QString* error);
-
-/// The standard parameters of an inbound call in Twilio's voice webhook.
-twilio::FormParams callParams(const QString& callSid, const QString& status);
 
 /// Value of `<Parameter name=...>` and the stream URL in a TwiML document ("" if none).
 QString twimlParameter(const QByteArray& twiml, const QString& name);

@@ -1,31 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Shared by the REST API tests: a seeded store, a started server and a blocking HTTP client.
-#pragma once
-
-#include "restapi/RestApiServer.h"
-#include "restapi/RestApiStore.h"
+#include "RestApiTestSupport.h"
 
 #include <QEventLoop>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QTimeZone>
 #include <QTimer>
 #include <QtMath>
-#include <memory>
 
 namespace sb::restapi::testing {
 
-inline const QString kAccount = QStringLiteral("AC0123456789abcdef0123456789abcdef");
-inline const QString kToken = QStringLiteral("test-token-0123456789abcdef01234567");
-inline const QString kKeySid = QStringLiteral("SKfedcba9876543210fedcba9876543210");
-inline const QString kKeySecret = QStringLiteral("key-secret-abcdef");
-inline const QDateTime kBase = QDateTime(QDate(2026, 3, 1), QTime(12, 0), QTimeZone::utc());
-
-/// A tone of `frames` frames (`channels` interleaved, the second channel inverted).
-inline QList<int16_t> tone(int frames, int channels, double hz = 440.0)
+QList<int16_t> tone(int frames, int channels, double hz)
 {
     QList<int16_t> samples;
     for (int i = 0; i < frames; ++i) {
@@ -37,10 +19,7 @@ inline QList<int16_t> tone(int frames, int channels, double hz = 440.0)
     return samples;
 }
 
-/// The account, an API key, 3 calls (CA…01 completed, CA…02 in-progress, CA…03 ringing),
-/// `recordingCount` mono recordings one hour apart (newest = kBase + count-1 hours) spread over
-/// the calls, and one phone number pointing at an application and a trunk.
-inline void seed(RestApiStore& store, int recordingCount)
+void seed(RestApiStore& store, int recordingCount)
 {
     store.setAccount(Account{kAccount, kToken, QStringLiteral("Test"), kBase.addDays(-30)});
     store.addApiKey(ApiKey{kKeySid, kKeySecret});
@@ -77,34 +56,25 @@ inline void seed(RestApiStore& store, int recordingCount)
     store.addPhoneNumber(n);
 }
 
-struct HttpReply
+QByteArray HttpReply::header(const QByteArray& name) const
 {
-    int status = 0;
-    QByteArray body;
-    QByteArray contentType;
-    QList<QNetworkReply::RawHeaderPair> headers;
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-    QByteArray header(const QByteArray& name) const
-    {
-        for (const auto& [k, v] : headers) {
-            if (k.compare(name, Qt::CaseInsensitive) == 0)
-                return v;
-        }
-        return QByteArray();
+    for (const auto& [k, v] : headers) {
+        if (k.compare(name, Qt::CaseInsensitive) == 0)
+            return v;
     }
-};
+    return QByteArray();
+}
 
-inline QByteArray basic(const QString& user, const QString& password)
+QByteArray basic(const QString& user, const QString& password)
 {
     return "Basic " + (user + QLatin1Char(':') + password).toUtf8().toBase64();
 }
 
-/// One request over real HTTP, waiting up to 15 s. `auth` empty: no Authorization header.
-inline HttpReply http(QNetworkAccessManager& nam,
-                      const QByteArray& method,
-                      const QString& url,
-                      const QByteArray& auth = basic(kAccount, kToken),
-                      const QByteArray& form = QByteArray())
+HttpReply http(QNetworkAccessManager& nam,
+               const QByteArray& method,
+               const QString& url,
+               const QByteArray& auth,
+               const QByteArray& form)
 {
     QNetworkRequest request{QUrl(url)};
     if (!auth.isEmpty())

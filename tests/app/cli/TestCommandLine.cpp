@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/CommandLine.h"
+#include "cli/Commands.h"
+#include "cli/SubcommandTable.h"
 #include "common/Version.h"
 
 #include <QtTest>
@@ -118,8 +120,9 @@ private slots:
         QTest::newRow("bind host") << QStringList{QStringLiteral("--bind"), QStringLiteral("localhost.example")};
         QTest::newRow("public url") << QStringList{QStringLiteral("--public-url"), QStringLiteral("ftp://x")};
         QTest::newRow("rate") << QStringList{QStringLiteral("--rate-limit"), QStringLiteral("0")};
-        QTest::newRow("calls show no sid") << QStringList{QStringLiteral("calls"), QStringLiteral("show")};
-        QTest::newRow("calls bad") << QStringList{QStringLiteral("calls"), QStringLiteral("delete")};
+        QTest::newRow("json outside calls") << QStringList{QStringLiteral("--headless"), QStringLiteral("--json")};
+        QTest::newRow("subcommand not first")
+            << QStringList{QStringLiteral("--data-dir"), QStringLiteral("/tmp/x"), QStringLiteral("calls")};
     }
     void badHeadlessValuesAreUsageErrors()
     {
@@ -137,6 +140,48 @@ private slots:
         QCOMPARE(inv.mode, Invocation::Mode::Subcommand);
         QCOMPARE(inv.subcommand, QStringLiteral("webhooks"));
         QCOMPARE(inv.subcommandArguments, (QStringList{QStringLiteral("list"), QStringLiteral("--json")}));
+    }
+
+    void everySubcommandGoesThroughOneTable()
+    {
+        QCOMPARE(sb::cli::subcommandNames(),
+                 (QStringList{QStringLiteral("calls"),
+                              QStringLiteral("webhooks"),
+                              QStringLiteral("credentials"),
+                              QStringLiteral("simulate")}));
+        for (const QString& name : sb::cli::subcommandNames()) {
+            const Invocation inv = sb::cli::parse({QStringLiteral("switchboard"), name, QStringLiteral("--help")});
+            QCOMPARE(inv.mode, Invocation::Mode::Subcommand);
+            QVERIFY(sb::cli::findSubcommand(name, inv.subcommandArguments));
+        }
+        // `simulate --serve-api` is its own entry of the same table, chosen by its flag.
+        const auto* serve = sb::cli::findSubcommand(QStringLiteral("simulate"), {QStringLiteral("--serve-api")});
+        const auto* simulate = sb::cli::findSubcommand(QStringLiteral("simulate"), {QStringLiteral("--url")});
+        QVERIFY(serve && simulate);
+        QVERIFY(serve != simulate);
+        QCOMPARE(QLatin1String(serve->flag), QLatin1String("--serve-api"));
+        QVERIFY(!sb::cli::findSubcommand(QStringLiteral("dance"), {}));
+    }
+
+    void subcommandUsageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("calls show no sid") << QStringList{QStringLiteral("calls"), QStringLiteral("show")};
+        QTest::newRow("calls bad") << QStringList{QStringLiteral("calls"), QStringLiteral("delete")};
+        QTest::newRow("calls nothing") << QStringList{QStringLiteral("calls")};
+        QTest::newRow("calls limit") << QStringList{
+            QStringLiteral("calls"), QStringLiteral("list"), QStringLiteral("--limit"), QStringLiteral("0")};
+        QTest::newRow("webhooks bad") << QStringList{QStringLiteral("webhooks"), QStringLiteral("delete")};
+        QTest::newRow("simulate no url") << QStringList{QStringLiteral("simulate"), QStringLiteral("--no-signature")};
+        QTest::newRow("serve-api no account") << QStringList{QStringLiteral("simulate"), QStringLiteral("--serve-api")};
+    }
+    void subcommandUsageErrorsExitTwo()
+    {
+        QFETCH(QStringList, args);
+        args.prepend(QStringLiteral("switchboard"));
+        const Invocation inv = sb::cli::parse(args);
+        QCOMPARE(inv.mode, Invocation::Mode::Subcommand);
+        QCOMPARE(sb::cli::runSubcommand(inv), int(sb::cli::kExitUsage));
     }
 
     void exitCodesFollowTheContract()

@@ -1,15 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Helpers shared by the keychain tests (run inside tests/support/with-keyring.sh).
-#pragma once
-
-#include <QDirIterator>
-#include <QFile>
-#include <QStringList>
+#include "KeyringTestSupport.h"
 
 namespace sbtest {
 
-/// The forms a leaked secret could take in a file.
-inline QList<QByteArray> secretForms(const QByteArray& secret)
+QList<QByteArray> secretForms(const QByteArray& secret)
 {
     QList<QByteArray> forms{secret, secret.toBase64(), secret.toHex(), secret.toPercentEncoding()};
     QByteArray utf16;
@@ -21,9 +15,7 @@ inline QList<QByteArray> secretForms(const QByteArray& secret)
     return forms;
 }
 
-/// Every regular file under `roots` that contains one of the forms of `secret` (symlinks not
-/// followed). Unreadable files are reported too, so nothing is skipped silently.
-inline QStringList filesContaining(const QStringList& roots, const QByteArray& secret, int* scanned = nullptr)
+QStringList filesContaining(const QStringList& roots, const QByteArray& secret, int* scanned)
 {
     QStringList hits;
     const QList<QByteArray> forms = secretForms(secret);
@@ -50,14 +42,7 @@ inline QStringList filesContaining(const QStringList& roots, const QByteArray& s
     return hits;
 }
 
-/// The error message of a failed Result, empty when it succeeded (QVERIFY2 evaluates its
-/// message even when the check passes).
-template <typename R> QString why(const R& result)
-{
-    return result.ok() ? QString() : result.error().message;
-}
-
-inline QString keyringRoot()
+QString keyringRoot()
 {
     return qEnvironmentVariable("SB_KEYRING_ROOT");
 }
