@@ -6,6 +6,7 @@
 #include "common/Version.h"
 #include "credentials/AccountCheck.h"
 #include "credentials/CredentialStore.h"
+#include "credentials/ProfileSave.h"
 #include "credentials/Profiles.h"
 #include "credentials/SecretBytes.h"
 
@@ -172,49 +173,35 @@ int runSet(const Options& o, ProfileSettings& settings)
     if (o.removeApiKey)
         profile.apiKeySid.clear();
 
-    QByteArray token;
-    QByteArray apiSecret;
-    SecretGuard tokenGuard(token);
-    SecretGuard apiGuard(apiSecret);
+    ProfileSaveRequest request;
+    SecretGuard tokenGuard(request.authToken);
+    SecretGuard apiGuard(request.apiKeySecret);
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
     if (terminal) {
-        promptHidden(QStringLiteral("Auth token for %1 (not shown): ").arg(profile.accountSid), token);
+        promptHidden(QStringLiteral("Auth token for %1 (not shown): ").arg(profile.accountSid), request.authToken);
         if (newApiKey)
-            promptHidden(QStringLiteral("Secret of API key %1 (not shown): ").arg(profile.apiKeySid), apiSecret);
+            promptHidden(QStringLiteral("Secret of API key %1 (not shown): ").arg(profile.apiKeySid),
+                         request.apiKeySecret);
     } else {
-        readLine(token);
+        readLine(request.authToken);
         if (newApiKey)
-            readLine(apiSecret);
+            readLine(request.apiKeySecret);
     }
-    QString problem = checkSecret(token, QStringLiteral("auth token"));
+    QString problem = checkSecret(request.authToken, QStringLiteral("auth token"));
     if (!problem.isEmpty())
         return fail(problem.contains(QLatin1String("%2")) ? problem.arg(1) : problem);
     if (newApiKey) {
-        problem = checkSecret(apiSecret, QStringLiteral("API key secret"));
+        problem = checkSecret(request.apiKeySecret, QStringLiteral("API key secret"));
         if (!problem.isEmpty())
             return fail(problem.contains(QLatin1String("%2")) ? problem.arg(2) : problem);
     }
 
-    // Keychain first: if it fails, the settings still describe what the keychain holds.
-    auto stored = writeSecret(o.profile, SecretKind::AuthToken, token, o.timeoutMs);
-    if (!stored.ok())
-        return fail(stored.error().message);
-    if (newApiKey) {
-        stored = writeSecret(o.profile, SecretKind::ApiKeySecret, apiSecret, o.timeoutMs);
-        if (!stored.ok())
-            return fail(stored.error().message);
-    } else if (o.removeApiKey) {
-        const auto removed = removeSecret(o.profile, SecretKind::ApiKeySecret, o.timeoutMs);
-        if (!removed.ok())
-            return fail(removed.error().message);
-    }
-    const bool first = settings.names().isEmpty();
-    settings.save(profile);
-    if (first)
-        settings.setActiveName(o.profile);
-    const auto synced = settings.sync();
-    if (!synced.ok())
-        return fail(synced.error().message);
+    // Keychain first, then the settings (one sequence, shared with the settings dialog).
+    request.profile = profile;
+    request.removeApiKeySecret = o.removeApiKey;
+    const ProfileSaveOutcome saved = saveProfileBlocking(std::move(request), o.timeoutMs);
+    if (!saved.ok())
+        return fail(saved.error.message);
     printLine(QStringLiteral("stored the credentials of profile '%1' (account %2%3) in the OS keychain")
                   .arg(o.profile,
                        profile.accountSid,
