@@ -3,18 +3,18 @@
 // come on stdin (or a no-echo prompt on a terminal), never from argv or the environment; they go
 // only to the OS keychain. Runs on the main thread with a QCoreApplication.
 #include "cli/CommandLine.h"
+#include "cli/Output.h"
+#include "cli/SecretInput.h"
 #include "common/Version.h"
 #include "credentials/AccountCheck.h"
 #include "credentials/CredentialStore.h"
+#include "credentials/ProfileSave.h"
 #include "credentials/Profiles.h"
 #include "credentials/SecretBytes.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <cstdio>
-#include <termios.h>
-#include <unistd.h>
 
 namespace sb::cli {
 namespace {
@@ -23,20 +23,8 @@ using namespace sb::credentials;
 
 /// What `show` prints instead of a secret: fixed, so it reveals neither characters nor length.
 const QString kMask = QStringLiteral("********");
-constexpr qsizetype kMaxSecretLength = 1024;
-
-int failCredentials(const QString& reason)
-{
-    printErrorLine(QStringLiteral("%1 credentials: %2").arg(QLatin1String(sb::kAppName), reason));
-    return kExitFailure;
-}
-
-int usage(const QString& problem)
-{
-    printErrorLine(
-        QStringLiteral("%1 credentials: %2 (try '%1 credentials --help')").arg(QLatin1String(sb::kAppName), problem));
-    return kExitUsage;
-}
+/// The subcommand's name in messages: `switchboard credentials: ...`.
+const QLatin1String kCommand("credentials");
 
 QString credentialsHelpText()
 {
@@ -76,51 +64,6 @@ QString credentialsHelpText()
         .arg(kDefaultKeychainTimeoutMs);
 }
 
-/// Reads one line from fd 0 into a buffer this function controls (no stdio/iostream copies).
-/// Returns false at end of input before any byte. Strips the line ending.
-bool readLine(QByteArray& out)
-{
-    out.clear();
-    out.reserve(kMaxSecretLength + 2);
-    bool any = false;
-    char c = 0;
-    for (;;) {
-        const ssize_t n = ::read(STDIN_FILENO, &c, 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        any = true;
-        if (c == '\n')
-            break;
-        if (out.size() <= kMaxSecretLength)
-            out.append(c);
-    }
-    c = 0;
-    if (out.endsWith('\r'))
-        out.chop(1);
-    return any;
-}
-
-/// Prompts on the terminal with echo off (termios), restoring the terminal afterwards.
-bool promptHidden(const QString& prompt, QByteArray& out)
-{
-    std::fputs(prompt.toLocal8Bit().constData(), stderr);
-    std::fflush(stderr);
-    termios saved{};
-    const bool haveTerm = ::tcgetattr(STDIN_FILENO, &saved) == 0;
-    if (haveTerm) {
-        termios quiet = saved;
-        quiet.c_lflag &= ~tcflag_t(ECHO);
-        quiet.c_lflag |= ECHONL;
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    const bool ok = readLine(out);
-    if (haveTerm)
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-    return ok;
-}
-
 /// A secret as Twilio issues them: printable ASCII without spaces. Never echoed in messages.
 QString checkSecret(const QByteArray& secret, const QString& label)
 {
@@ -155,7 +98,7 @@ int runSet(const Options& o, ProfileSettings& settings)
     if (!o.accountSid.isEmpty())
         profile.accountSid = o.accountSid;
     if (profile.accountSid.isEmpty())
-        return usage(QStringLiteral("profile '%1' is new: give --account-sid AC...").arg(o.profile));
+        return usageError(kCommand, QStringLiteral("profile '%1' is new: give --account-sid AC...").arg(o.profile));
     if (!o.baseUrl.isEmpty())
         profile.baseUrl = o.baseUrl;
     const bool newApiKey = !o.apiKeySid.isEmpty();
@@ -164,49 +107,28 @@ int runSet(const Options& o, ProfileSettings& settings)
     if (o.removeApiKey)
         profile.apiKeySid.clear();
 
-    QByteArray token;
-    QByteArray apiSecret;
-    SecretGuard tokenGuard(token);
-    SecretGuard apiGuard(apiSecret);
-    const bool terminal = ::isatty(STDIN_FILENO) == 1;
-    if (terminal) {
-        promptHidden(QStringLiteral("Auth token for %1 (not shown): ").arg(profile.accountSid), token);
-        if (newApiKey)
-            promptHidden(QStringLiteral("Secret of API key %1 (not shown): ").arg(profile.apiKeySid), apiSecret);
-    } else {
-        readLine(token);
-        if (newApiKey)
-            readLine(apiSecret);
-    }
-    QString problem = checkSecret(token, QStringLiteral("auth token"));
+    ProfileSaveRequest request;
+    SecretGuard tokenGuard(request.authToken);
+    SecretGuard apiGuard(request.apiKeySecret);
+    cli::readSecret(QStringLiteral("Auth token for %1 (not shown): ").arg(profile.accountSid), request.authToken);
+    if (newApiKey)
+        cli::readSecret(QStringLiteral("Secret of API key %1 (not shown): ").arg(profile.apiKeySid),
+                        request.apiKeySecret);
+    QString problem = checkSecret(request.authToken, QStringLiteral("auth token"));
     if (!problem.isEmpty())
-        return failCredentials(problem.contains(QLatin1String("%2")) ? problem.arg(1) : problem);
+        return fail(kCommand, problem.contains(QLatin1String("%2")) ? problem.arg(1) : problem);
     if (newApiKey) {
-        problem = checkSecret(apiSecret, QStringLiteral("API key secret"));
+        problem = checkSecret(request.apiKeySecret, QStringLiteral("API key secret"));
         if (!problem.isEmpty())
-            return failCredentials(problem.contains(QLatin1String("%2")) ? problem.arg(2) : problem);
+            return fail(kCommand, problem.contains(QLatin1String("%2")) ? problem.arg(2) : problem);
     }
 
-    // Keychain first: if it fails, the settings still describe what the keychain holds.
-    auto stored = writeSecret(o.profile, SecretKind::AuthToken, token, o.timeoutMs);
-    if (!stored.ok())
-        return failCredentials(stored.error().message);
-    if (newApiKey) {
-        stored = writeSecret(o.profile, SecretKind::ApiKeySecret, apiSecret, o.timeoutMs);
-        if (!stored.ok())
-            return failCredentials(stored.error().message);
-    } else if (o.removeApiKey) {
-        const auto removed = removeSecret(o.profile, SecretKind::ApiKeySecret, o.timeoutMs);
-        if (!removed.ok())
-            return failCredentials(removed.error().message);
-    }
-    const bool first = settings.names().isEmpty();
-    settings.save(profile);
-    if (first)
-        settings.setActiveName(o.profile);
-    const auto synced = settings.sync();
-    if (!synced.ok())
-        return failCredentials(synced.error().message);
+    // Keychain first, then the settings (one sequence, shared with the settings dialog).
+    request.profile = profile;
+    request.removeApiKeySecret = o.removeApiKey;
+    const ProfileSaveOutcome saved = saveProfileBlocking(std::move(request), o.timeoutMs);
+    if (!saved.ok())
+        return fail(kCommand, saved.error.message);
     printLine(QStringLiteral("stored the credentials of profile '%1' (account %2%3) in the OS keychain")
                   .arg(o.profile,
                        profile.accountSid,
@@ -217,7 +139,7 @@ int runSet(const Options& o, ProfileSettings& settings)
 /// Whether a secret is stored: read it (the only way the Secret Service tells), then wipe it.
 Result<bool> isStored(const QString& profile, SecretKind kind, int timeoutMs)
 {
-    auto secret = readSecret(profile, kind, timeoutMs);
+    auto secret = credentials::readSecret(profile, kind, timeoutMs);
     if (secret.ok()) {
         wipe(secret.value());
         return true;
@@ -232,16 +154,17 @@ int runShow(const Options& o, ProfileSettings& settings)
     const std::optional<Profile> profile = settings.find(o.profile);
     const auto token = isStored(o.profile, SecretKind::AuthToken, o.timeoutMs);
     if (!token.ok())
-        return failCredentials(token.error().message);
+        return fail(kCommand, token.error().message);
     if (!profile && !token.value())
-        return failCredentials(QStringLiteral("no profile '%1' (run `%2 credentials set --profile %1 --account-sid AC...`)")
+        return fail(kCommand,
+                    QStringLiteral("no profile '%1' (run `%2 credentials set --profile %1 --account-sid AC...`)")
                         .arg(o.profile, QLatin1String(sb::kAppName)));
     const Profile p = profile.value_or(Profile{o.profile, {}, {}, QLatin1String(kDefaultBaseUrl)});
     bool apiSecretStored = false;
     if (!p.apiKeySid.isEmpty()) {
         const auto api = isStored(o.profile, SecretKind::ApiKeySecret, o.timeoutMs);
         if (!api.ok())
-            return failCredentials(api.error().message);
+            return fail(kCommand, api.error().message);
         apiSecretStored = api.value();
     }
     const bool active = settings.activeName() == o.profile;
@@ -277,14 +200,14 @@ int runClear(const Options& o, ProfileSettings& settings)
 {
     const auto token = removeSecret(o.profile, SecretKind::AuthToken, o.timeoutMs);
     if (!token.ok())
-        return failCredentials(token.error().message);
+        return fail(kCommand, token.error().message);
     const auto api = removeSecret(o.profile, SecretKind::ApiKeySecret, o.timeoutMs);
     if (!api.ok())
-        return failCredentials(api.error().message);
+        return fail(kCommand, api.error().message);
     const bool hadProfile = settings.remove(o.profile);
     const auto synced = settings.sync();
     if (!synced.ok())
-        return failCredentials(synced.error().message);
+        return fail(kCommand, synced.error().message);
     if (!token.value() && !api.value() && !hadProfile)
         printLine(QStringLiteral("nothing was stored for profile '%1'").arg(o.profile));
     else
@@ -297,12 +220,14 @@ int runCheck(const Options& o, ProfileSettings& settings)
 {
     const std::optional<Profile> profile = settings.find(o.profile);
     if (!profile || profile->accountSid.isEmpty())
-        return failCredentials(QStringLiteral("no profile '%1' (run `%2 credentials set --profile %1 --account-sid AC...`)")
+        return fail(kCommand,
+                    QStringLiteral("no profile '%1' (run `%2 credentials set --profile %1 --account-sid AC...`)")
                         .arg(o.profile, QLatin1String(sb::kAppName)));
     const bool apiKey = !profile->apiKeySid.isEmpty();
-    auto secret = readSecret(o.profile, apiKey ? SecretKind::ApiKeySecret : SecretKind::AuthToken, o.timeoutMs);
+    auto secret =
+        credentials::readSecret(o.profile, apiKey ? SecretKind::ApiKeySecret : SecretKind::AuthToken, o.timeoutMs);
     if (!secret.ok())
-        return failCredentials(secret.error().message);
+        return fail(kCommand, secret.error().message);
     AccountCheckRequest request;
     request.baseUrl = o.baseUrl.isEmpty() ? profile->baseUrl : o.baseUrl;
     request.accountSid = profile->accountSid;
@@ -312,7 +237,7 @@ int runCheck(const Options& o, ProfileSettings& settings)
     SecretGuard guard(request.password);
     const auto result = checkAccountBlocking(request);
     if (!result.ok())
-        return failCredentials(result.error().message);
+        return fail(kCommand, result.error().message);
     const AccountInfo& info = result.value();
     printLine(QStringLiteral("ok: account %1 \"%2\" (%3, %4) accepts the %5 of profile '%6' at %7")
                   .arg(info.sid,
@@ -323,7 +248,7 @@ int runCheck(const Options& o, ProfileSettings& settings)
                        o.profile,
                        request.baseUrl));
     if (!info.status.isEmpty() && info.status != QLatin1String("active"))
-        return failCredentials(QStringLiteral("account %1 is %2, not active").arg(info.sid, info.status));
+        return fail(kCommand, QStringLiteral("account %1 is %2, not active").arg(info.sid, info.status));
     return kExitOk;
 }
 
@@ -343,15 +268,15 @@ int runCredentialsCommand(const QStringList& arguments)
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("json"));
     parser.addOptions({help, profileOpt, accountOpt, apiKeyOpt, removeApiKeyOpt, baseUrlOpt, timeoutOpt, jsonOpt});
     if (!parser.parse(QStringList{QStringLiteral("credentials")} + arguments))
-        return usage(parser.errorText());
+        return usageError(kCommand, parser.errorText());
     if (parser.isSet(help)) {
-        std::fputs(credentialsHelpText().toUtf8().constData(), stdout);
+        printText(credentialsHelpText());
         return kExitOk;
     }
     Options o;
     o.positional = parser.positionalArguments();
     if (o.positional.isEmpty())
-        return usage(QStringLiteral("missing action: set, show, clear, check, list or use"));
+        return usageError(kCommand, QStringLiteral("missing action: set, show, clear, check, list or use"));
     o.action = o.positional.takeFirst();
     static const QStringList actions{QStringLiteral("set"),
                                      QStringLiteral("show"),
@@ -360,52 +285,59 @@ int runCredentialsCommand(const QStringList& arguments)
                                      QStringLiteral("list"),
                                      QStringLiteral("use")};
     if (!actions.contains(o.action))
-        return usage(QStringLiteral("unknown action '%1'").arg(o.action));
+        return usageError(kCommand, QStringLiteral("unknown action '%1'").arg(o.action));
     if (o.action == QLatin1String("use") ? o.positional.size() != 1 : !o.positional.isEmpty())
-        return usage(o.action == QLatin1String("use")
-                         ? QStringLiteral("'use' takes exactly one profile name")
-                         : QStringLiteral("unexpected argument '%1' (secrets are read from stdin, never from the "
-                                          "command line)")
-                               .arg(o.positional.first()));
+        return usageError(kCommand,
+                          o.action == QLatin1String("use")
+                              ? QStringLiteral("'use' takes exactly one profile name")
+                              : QStringLiteral("unexpected argument '%1' (secrets are read from stdin, never from the "
+                                               "command line)")
+                                    .arg(o.positional.first()));
 
     ProfileSettings settings;
     const QString requested = o.action == QLatin1String("use") ? o.positional.first() : parser.value(profileOpt);
     if (!requested.isEmpty() && !isValidProfileName(requested))
-        return usage(QStringLiteral("'%1' is not a valid profile name (1 to 64 of A-Z a-z 0-9 . _ -)").arg(requested));
+        return usageError(
+            kCommand, QStringLiteral("'%1' is not a valid profile name (1 to 64 of A-Z a-z 0-9 . _ -)").arg(requested));
     o.profile = settings.resolve(requested);
 
     if (parser.isSet(accountOpt)) {
         o.accountSid = parser.value(accountOpt);
         if (!isValidAccountSid(o.accountSid))
-            return usage(QStringLiteral("'--account-sid %1': expected AC followed by 32 hex digits").arg(o.accountSid));
+            return usageError(
+                kCommand,
+                QStringLiteral("'--account-sid %1': expected AC followed by 32 hex digits").arg(o.accountSid));
     }
     if (parser.isSet(apiKeyOpt)) {
         o.apiKeySid = parser.value(apiKeyOpt);
         if (!isValidApiKeySid(o.apiKeySid))
-            return usage(QStringLiteral("'--api-key-sid %1': expected SK followed by 32 hex digits").arg(o.apiKeySid));
+            return usageError(
+                kCommand, QStringLiteral("'--api-key-sid %1': expected SK followed by 32 hex digits").arg(o.apiKeySid));
     }
     o.removeApiKey = parser.isSet(removeApiKeyOpt);
     if (o.removeApiKey && parser.isSet(apiKeyOpt))
-        return usage(QStringLiteral("--api-key-sid and --remove-api-key exclude each other"));
+        return usageError(kCommand, QStringLiteral("--api-key-sid and --remove-api-key exclude each other"));
     if (parser.isSet(baseUrlOpt)) {
         const auto url = normalizeBaseUrl(parser.value(baseUrlOpt));
         if (!url.ok())
-            return usage(url.error().message);
+            return usageError(kCommand, url.error().message);
         o.baseUrl = url.value();
     }
     if (parser.isSet(timeoutOpt)) {
         bool ok = false;
         o.timeoutMs = parser.value(timeoutOpt).toInt(&ok);
         if (!ok || o.timeoutMs < 1 || o.timeoutMs > 600000)
-            return usage(
+            return usageError(
+                kCommand,
                 QStringLiteral("'--timeout %1': expected milliseconds from 1 to 600000").arg(parser.value(timeoutOpt)));
     }
     o.json = parser.isSet(jsonOpt);
     const bool setOnly = parser.isSet(accountOpt) || parser.isSet(apiKeyOpt) || o.removeApiKey;
     if (setOnly && o.action != QLatin1String("set"))
-        return usage(QStringLiteral("--account-sid, --api-key-sid and --remove-api-key belong to 'set'"));
+        return usageError(kCommand,
+                          QStringLiteral("--account-sid, --api-key-sid and --remove-api-key belong to 'set'"));
     if (o.json && o.action != QLatin1String("show"))
-        return usage(QStringLiteral("--json belongs to 'show'"));
+        return usageError(kCommand, QStringLiteral("--json belongs to 'show'"));
 
     if (o.action == QLatin1String("set"))
         return runSet(o, settings);
@@ -428,12 +360,13 @@ int runCredentialsCommand(const QStringList& arguments)
     }
     // use
     if (!settings.find(o.profile))
-        return failCredentials(
+        return fail(
+            kCommand,
             QStringLiteral("no profile '%1' (known: %2)").arg(o.profile, settings.names().join(QStringLiteral(", "))));
     settings.setActiveName(o.profile);
     const auto synced = settings.sync();
     if (!synced.ok())
-        return failCredentials(synced.error().message);
+        return fail(kCommand, synced.error().message);
     printLine(QStringLiteral("profile '%1' is now active").arg(o.profile));
     return kExitOk;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QString>
 #include <QLatin1String>
+#include <QString>
 
 namespace sb::cli {
 

@@ -18,6 +18,7 @@ class QPushButton;
 namespace sb::credentials {
 class CredentialStore;
 class ProfileSettings;
+struct ProfileSaveOutcome;
 } // namespace sb::credentials
 
 namespace sb::ui {
@@ -61,8 +62,6 @@ signals:
     void busyChanged(bool busy);
 
 private:
-    struct SaveJob;
-
     void buildUi();
     void reloadProfiles(const QString& select);
     void onProfileActivated(int index);
@@ -73,10 +72,7 @@ private:
     bool validateForSave();
 
     void save();
-    void saveToken(std::shared_ptr<SaveJob> job);
-    void saveApiSecret(std::shared_ptr<SaveJob> job);
-    void dropApiSecret(std::shared_ptr<SaveJob> job);
-    void saveSettings(std::shared_ptr<SaveJob> job);
+    void finishSave(const QString& name, const credentials::ProfileSaveOutcome& outcome);
     void check();
     void runCheck(const QString& username, QByteArray secret);
     void removeStored();

@@ -4,6 +4,7 @@
 // is gone). Secrets never reach QSettings or a log, and every buffer is wiped after use.
 #include "credentials/AccountCheck.h"
 #include "credentials/CredentialStore.h"
+#include "credentials/ProfileSave.h"
 #include "credentials/Profiles.h"
 #include "credentials/SecretBytes.h"
 #include "ui/settings/SettingsDialog.h"
@@ -41,19 +42,6 @@ QString secretProblem(const QString& text, const QString& label)
 }
 
 } // namespace
-
-struct SettingsDialog::SaveJob
-{
-    Profile profile;
-    QByteArray token;
-    QByteArray apiSecret;
-    bool dropApiSecret = false;
-    ~SaveJob()
-    {
-        wipe(token);
-        wipe(apiSecret);
-    }
-};
 
 bool SettingsDialog::validateForSave()
 {
@@ -94,78 +82,43 @@ void SettingsDialog::save()
 {
     if (isBusy() || !validateForSave())
         return;
-    auto job = std::make_shared<SaveJob>();
-    job->profile.name = currentProfile();
-    job->profile.accountSid = m_accountSidEdit->text().trimmed();
-    job->profile.apiKeySid = m_apiKeySidEdit->text().trimmed();
+    ProfileSaveRequest request;
+    request.profile.name = currentProfile();
+    request.profile.accountSid = m_accountSidEdit->text().trimmed();
+    request.profile.apiKeySid = m_apiKeySidEdit->text().trimmed();
     const QString url = m_baseUrlEdit->text().trimmed();
-    job->profile.baseUrl = url.isEmpty() ? QLatin1String(kDefaultBaseUrl) : normalizeBaseUrl(url).value();
-    job->token = takeSecret(m_authTokenEdit);
-    job->apiSecret = takeSecret(m_apiKeySecretEdit);
-    job->dropApiSecret = job->profile.apiKeySid.isEmpty() && m_apiSecretStored;
+    request.profile.baseUrl = url.isEmpty() ? QLatin1String(kDefaultBaseUrl) : normalizeBaseUrl(url).value();
+    request.authToken = takeSecret(m_authTokenEdit);
+    request.apiKeySecret = takeSecret(m_apiKeySecretEdit);
+    if (request.profile.apiKeySid.isEmpty()) {
+        wipe(request.apiKeySecret); // no key to file it under
+        request.removeApiKeySecret = m_apiSecretStored;
+    }
     beginBusy(tr("Saving to the OS keychain…"));
     // Keychain first: if it fails, the settings still describe what the keychain holds.
-    saveToken(std::move(job));
+    const QString name = request.profile.name;
+    saveProfile(
+        *m_store, std::move(request), this, [this, name](ProfileSaveOutcome outcome) { finishSave(name, outcome); });
 }
 
-void SettingsDialog::saveToken(std::shared_ptr<SaveJob> job)
+void SettingsDialog::finishSave(const QString& name, const ProfileSaveOutcome& outcome)
 {
-    if (job->token.isEmpty())
-        return saveApiSecret(std::move(job));
-    const QString profile = job->profile.name;
-    m_store->write(profile, SecretKind::AuthToken, job->token, this, [this, job](Result<bool> r) {
-        wipe(job->token);
-        if (!r.ok()) {
-            endBusy();
-            return showError(tr("Not saved: %1").arg(r.error().message));
-        }
+    if (outcome.authTokenWritten)
         setSecretState(m_tokenStateLabel, m_authTokenEdit, 1);
-        saveApiSecret(job);
-    });
-}
-
-void SettingsDialog::saveApiSecret(std::shared_ptr<SaveJob> job)
-{
-    if (job->apiSecret.isEmpty() || job->profile.apiKeySid.isEmpty())
-        return dropApiSecret(std::move(job));
-    const QString profile = job->profile.name;
-    m_store->write(profile, SecretKind::ApiKeySecret, job->apiSecret, this, [this, job](Result<bool> r) {
-        wipe(job->apiSecret);
-        if (!r.ok()) {
-            endBusy();
-            return showError(tr("Not saved: %1").arg(r.error().message));
-        }
+    if (outcome.apiKeySecretWritten)
         setSecretState(m_apiSecretStateLabel, m_apiKeySecretEdit, 1);
-        saveSettings(job);
-    });
-}
-
-void SettingsDialog::dropApiSecret(std::shared_ptr<SaveJob> job)
-{
-    if (!job->dropApiSecret)
-        return saveSettings(std::move(job));
-    const QString profile = job->profile.name;
-    m_store->remove(profile, SecretKind::ApiKeySecret, this, [this, job](Result<bool> r) {
-        if (!r.ok()) {
-            endBusy();
-            return showError(tr("Not saved: %1").arg(r.error().message));
-        }
+    if (outcome.apiKeySecretRemoved)
         setSecretState(m_apiSecretStateLabel, m_apiKeySecretEdit, 0);
-        saveSettings(job);
-    });
-}
-
-void SettingsDialog::saveSettings(std::shared_ptr<SaveJob> job)
-{
-    const bool first = m_settings->names().isEmpty();
-    m_settings->save(job->profile);
-    if (first)
-        m_settings->setActiveName(job->profile.name);
-    const auto synced = m_settings->sync();
     endBusy();
-    if (!synced.ok())
-        return showError(tr("The secrets are in the OS keychain, but %1").arg(synced.error().message));
-    const QString name = job->profile.name;
+    switch (outcome.failure) {
+    case ProfileSaveFailure::None:
+        break;
+    case ProfileSaveFailure::Settings:
+        return showError(tr("The secrets are in the OS keychain, but %1").arg(outcome.error.message));
+    case ProfileSaveFailure::Request:
+    case ProfileSaveFailure::Keychain:
+        return showError(tr("Not saved: %1").arg(outcome.error.message));
+    }
     {
         const QSignalBlocker blocker(m_profileCombo);
         const int index = m_profileCombo->findData(name);

@@ -64,10 +64,7 @@ private slots:
         QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"), "run under with-keyring.sh");
     }
 
-    void cleanup()
-    {
-        credentials::removeSecret(QStringLiteral("default"), credentials::SecretKind::AuthToken);
-    }
+    void cleanup() { credentials::removeSecret(QStringLiteral("default"), credentials::SecretKind::AuthToken); }
 
     void everyOptionMeansTheSameWithAndWithoutAWindow_data()
     {

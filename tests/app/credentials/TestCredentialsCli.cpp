@@ -109,7 +109,10 @@ private slots:
         QCOMPARE(run({QStringLiteral("--help")}).exitCode, 0);
         const Run noAction = run({});
         QCOMPARE(noAction.exitCode, 2);
-        QCOMPARE(noAction.err.count('\n'), 1);
+        // The shared usage error (cli::usageError): the problem, then where the help is; no more.
+        QCOMPARE(noAction.err.count('\n'), 2);
+        QVERIFY2(noAction.err.startsWith("switchboard credentials: missing action"), noAction.err.constData());
+        QVERIFY2(noAction.err.contains("\nTry 'switchboard credentials --help'"), noAction.err.constData());
         QCOMPARE(run({QStringLiteral("frobnicate")}).exitCode, 2);
         QCOMPARE(run({QStringLiteral("set"), QStringLiteral("--account-sid"), QStringLiteral("AC123")}).exitCode, 2);
         // A secret on the command line is refused, not stored.
