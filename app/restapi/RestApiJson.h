@@ -9,7 +9,7 @@
 #include <QString>
 
 /// JSON renderings of the store's records, with Twilio's exact field names and types
-/// (twilio-protocol.md §6.3, §6.4, §7). Pure functions; reentrant, any thread.
+/// (app/twilio/PROTOCOL.md §6.3, §6.4, §7). Pure functions; reentrant, any thread.
 namespace sb::restapi {
 
 inline constexpr QLatin1String kApiVersion("2010-04-01");

@@ -7,7 +7,7 @@
 #include <QByteArray>
 #include <QString>
 
-/// Recording media as the REST API serves it (twilio-protocol.md §6.3 "Media fetch rules"):
+/// Recording media as the REST API serves it (app/twilio/PROTOCOL.md §6.3 "Media fetch rules"):
 /// WAV (16-bit PCM, the recording's rate) and MP3 (through the `sox` program).
 namespace sb::restapi {
 

@@ -48,7 +48,8 @@ RestApiResponse methodNotAllowed(const QByteArray& method)
 }
 
 /// Twilio's error for a parameter it cannot use. The code for this family is not settled by the
-/// protocol notes; 20001 ("Invalid parameter") is the generic one the helper libraries surface.
+/// protocol notes (app/twilio/PROTOCOL.md §6.4); 20001 ("Invalid parameter") is the generic one the helper libraries
+/// surface.
 RestApiResponse badParameter(const QString& message)
 {
     return error(400, 20001, message);

@@ -16,7 +16,7 @@ class QTcpServer;
 /// A local stand-in for Twilio's REST API (2010-04-01) over HTTP: recordings (list, fetch,
 /// media as WAV/MP3, delete), calls (list, fetch, update, delete), incoming phone numbers (list,
 /// fetch, update, delete) and the account, with HTTP Basic auth, Twilio's paging envelope and
-/// its error bodies (twilio-protocol.md §6.3, §6.4, §7).
+/// its error bodies (app/twilio/PROTOCOL.md §6.3, §6.4, §7).
 namespace sb::restapi {
 
 struct RestApiServerConfig

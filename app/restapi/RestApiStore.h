@@ -12,7 +12,7 @@
 
 /// The data behind the local stand-in for Twilio's REST API (2010-04-01): one account, its API
 /// keys, calls, recordings with their audio, and incoming phone numbers. Field names follow the
-/// JSON resources of twilio-protocol.md §6.3 and §7; RestApiJson.h renders them.
+/// JSON resources of app/twilio/PROTOCOL.md §6.3 and §7; RestApiJson.h renders them.
 namespace sb::restapi {
 
 /// A new random SID: `prefix` (two letters) plus 32 lower-case hex digits (§0).

@@ -22,7 +22,7 @@ class QTimer;
 namespace sb::sim {
 
 /// Twilio's connection overrides, given as a URL fragment (`#ct=…&rt=…&tt=…&rc=…&rp=…`,
-/// twilio-protocol.md §1.5). The fragment is never part of the signed URL. Out-of-range values are
+/// app/twilio/PROTOCOL.md §1.5). The fragment is never part of the signed URL. Out-of-range values are
 /// clamped to Twilio's ranges; unknown keys (`sni`, `e`) are ignored.
 struct ConnectionOverrides
 {
@@ -42,7 +42,7 @@ struct ConnectionOverrides
 /// Reads the overrides from `url`'s fragment (defaults when there is none).
 ConnectionOverrides parseConnectionOverrides(const QString& url);
 
-/// Everything one simulated call needs. Defaults are Twilio's (twilio-protocol.md §1, §2, §10).
+/// Everything one simulated call needs. Defaults are Twilio's (app/twilio/PROTOCOL.md §1, §2, §10).
 struct CallConfig
 {
     QString url; ///< the voice URL (required)

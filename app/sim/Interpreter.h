@@ -15,7 +15,7 @@
 #include <optional>
 
 /// The pure half of the Twilio simulator: what Twilio does with a TwiML document, given what the
-/// caller does (twilio-protocol.md §4). No sockets and no clocks: durations are call-time
+/// caller does (app/twilio/PROTOCOL.md §4). No sockets and no clocks: durations are call-time
 /// milliseconds that the call driver (CallDriver) either simulates or sleeps, and every request
 /// Twilio would make is returned as data (Fetch). Everything here is reentrant; an Interpreter
 /// belongs to the thread that uses it.
@@ -208,7 +208,7 @@ struct Step
 QString stepKindName(Step::Kind kind);
 
 /// Walks a TwiML document verb by verb, deciding each step against the caller's script
-/// (twilio-protocol.md §4). Rules implemented:
+/// (app/twilio/PROTOCOL.md §4). Rules implemented:
 /// - `action` URLs default to the current document URL; methods default to POST; relative URLs
 ///   are resolved against the document URL (a relative `<Stream url>` keeps the host and turns
 ///   http(s) into ws(s)).

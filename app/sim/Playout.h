@@ -8,7 +8,7 @@
 
 namespace sb::sim {
 
-/// Twilio's playout of a bidirectional stream (twilio-protocol.md §5.3): the app's `media` and
+/// Twilio's playout of a bidirectional stream (app/twilio/PROTOCOL.md §5.3): the app's `media` and
 /// `mark` messages queue in arrival order; audio plays at 8 bytes per millisecond; a mark is echoed
 /// when everything queued before it has played (at once when nothing is queued); `clear` drops the
 /// queued audio and echoes every pending mark. Pure; belongs to one thread.

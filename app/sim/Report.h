@@ -27,7 +27,7 @@ struct TimelineEntry
     QJsonObject data;
 };
 
-/// A problem with a Twilio error code (twilio-protocol.md §9).
+/// A problem with a Twilio error code (app/twilio/PROTOCOL.md §9).
 struct SimIssue
 {
     int code = 0;       ///< Twilio error/warning number

@@ -12,7 +12,7 @@
 #include <optional>
 #include <variant>
 
-/// Media Streams WebSocket message codec (twilio-protocol.md §5): typed messages for both
+/// Media Streams WebSocket message codec (app/twilio/PROTOCOL.md §5): typed messages for both
 /// directions, a parser for one text frame, and a serialiser that writes compact JSON with the
 /// members in the order of Twilio's captured traffic.
 ///

@@ -10,7 +10,7 @@
 namespace sb::twilio {
 
 /// `X-Twilio-Signature`, computed and validated exactly as Twilio and its helper libraries do
-/// (twilio-protocol.md §3). Pure functions; safe on any thread.
+/// (app/twilio/PROTOCOL.md §3). Pure functions; safe on any thread.
 ///
 /// The auth token is passed as bytes so that callers can wipe their copy after use; it is never
 /// stored or logged here.

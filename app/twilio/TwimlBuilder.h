@@ -11,7 +11,7 @@
 #include <vector>
 
 /// TwiML as data: a small element tree (TwimlNode), its serialisation, and a typed fluent builder
-/// for voice TwiML (twilio-protocol.md §1.3, §4).
+/// for voice TwiML (app/twilio/PROTOCOL.md §1.3, §4).
 ///
 /// Serialisation is byte-for-byte what twilio-node (`twilio.twiml.VoiceResponse#toString()`,
 /// xmlbuilder 13 underneath) produces for the same calls; tests/oracle checks this on hundreds of

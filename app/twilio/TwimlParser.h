@@ -12,7 +12,7 @@
 #include <optional>
 
 /// Reading TwiML: parse a response body into a TwimlNode tree (QXmlStreamReader) and check it the
-/// way Twilio does (twilio-protocol.md §1.3, §4, §9). Used by the TwiML editor (problems shown
+/// way Twilio does (app/twilio/PROTOCOL.md §1.3, §4, §9). Used by the TwiML editor (problems shown
 /// inline) and by the Twilio simulator (which must accept and reject what Twilio does).
 ///
 /// Parsing
@@ -59,7 +59,7 @@ namespace sb::twilio {
 /// Maximum TwiML body Twilio accepts (§1.3, error 11750).
 inline constexpr qsizetype kMaxTwimlBodyBytes = 64 * 1024;
 
-/// Error codes used in TwimlIssue::code (twilio-protocol.md §9).
+/// Error codes used in TwimlIssue::code (app/twilio/PROTOCOL.md §9).
 namespace twiml_code {
 inline constexpr int Hint = 0; ///< editor hint; Twilio reports nothing
 inline constexpr int InvalidUrl = 11100;

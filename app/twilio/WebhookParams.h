@@ -11,7 +11,7 @@
 #include <optional>
 
 /// Typed views of the form parameters Twilio sends to webhooks and callbacks
-/// (twilio-protocol.md §1.2, §2.3, §4.5, §4.6, §6.1, §6.2, §8), plus the date formats Twilio uses.
+/// (app/twilio/PROTOCOL.md §1.2, §2.3, §4.5, §4.6, §6.1, §6.2, §8), plus the date formats Twilio uses.
 ///
 /// Every request type has a `parse…()` function (FormParams → struct, or an Error naming the
 /// offending parameter) and a `toFormParams()` overload (struct → FormParams, what a simulator

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A local stand-in for GET /2010-04-01/Accounts/{AC}.json that answers like Twilio (protocol notes
+// A local stand-in for GET /2010-04-01/Accounts/{AC}.json that answers like Twilio (app/twilio/PROTOCOL.md
 // §6.4): 200 with the account, 401 code 20003, 404 code 20404. Lives on the test's main thread.
 #pragma once
 

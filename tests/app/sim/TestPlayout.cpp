@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Twilio's playout model for bidirectional streams (twilio-protocol.md §5.3) and the report's
+// Twilio's playout model for bidirectional streams (app/twilio/PROTOCOL.md §5.3) and the report's
 // WAV export.
 #include "sim/Playout.h"
 #include "sim/Report.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PhoneNumberUpdater against a local server answering like Twilio's IncomingPhoneNumbers
-// endpoint (twilio-protocol.md §7.2): fetch, list by PhoneNumber, update, errors.
+// endpoint (app/twilio/PROTOCOL.md §7.2): fetch, list by PhoneNumber, update, errors.
 #include "tunnel/PhoneNumberUpdater.h"
 #include "twilio/Form.h"
 

@@ -16,7 +16,7 @@ const QString kCallSid = QStringLiteral("CAfedcba9876543210fedcba9876543210");
 const QByteArray kSilence(160, '\xff');
 const QByteArray kSilenceBase64 = QByteArray(212, '/') + "/w==";
 
-// --- The captured / documented messages of twilio-protocol.md §5.2 and §5.3, verbatim (only
+// --- The captured / documented messages of app/twilio/PROTOCOL.md §5.2 and §5.3, verbatim (only
 // the payload placeholder and "MZ…" are filled in).
 
 const QByteArray kDocConnected = R"({"event":"connected","protocol":"Call","version":"1.0.0"})";

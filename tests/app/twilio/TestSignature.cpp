@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Signature vectors from twilio-protocol.md §3.5 (recomputed from Twilio's own test suites).
+// Signature vectors from app/twilio/PROTOCOL.md §3.5 (recomputed from Twilio's own test suites).
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
 

@@ -17,7 +17,7 @@ const QString kRecordingSid = QStringLiteral("RE0123456789ABCDEF0123456789ABCDEF
 const QString kStreamSid = QStringLiteral("MZ00112233445566778899aabbccddeeff");
 const QString kTranscriptionSid = QStringLiteral("GT00112233445566778899aabbccddeeff");
 
-/// The example voice webhook body from twilio-protocol.md §1.2, verbatim.
+/// The example voice webhook body from app/twilio/PROTOCOL.md §1.2, verbatim.
 const QByteArray kDocVoiceBody =
     "AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01&CallSid=CAfedcba9876543210fedcba9876543210"
     "&CallStatus=ringing&Called=%2B15005550006&Caller=%2B14155550123&Direction=inbound&From=%2B14155550123"
