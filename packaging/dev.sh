@@ -3,12 +3,15 @@
 # The two Quick start commands (see README):
 #   bash packaging/dev.sh run    install what is missing, build, start the app
 #   bash packaging/dev.sh test   install what is missing, build, run the whole test suite
-#                                (normal build, then AddressSanitizer + UBSan build)
+#                                (normal build, widget-free build, then AddressSanitizer + UBSan)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
+# ccache (installed by install-deps.sh) keys on paths relative to the checkout, so a fresh clone in
+# another folder, and the second and third builds of the same sources, hit the cache.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 
 configure_and_build() { # dir, extra cmake args...
   local dir=$1; shift
@@ -40,6 +43,9 @@ case "$cmd" in
     echo "== build + test: normal"
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     (cd build && ctest --output-on-failure -j "$jobs") | tee build/ctest-summary.log
+    echo "== build + test: widget-free (SB_BUILD_GUI=OFF: --headless, subcommands, no Qt Widgets)"
+    configure_and_build build-nogui -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSB_BUILD_GUI=OFF -DSB_BUILD_BENCH=OFF
+    (cd build-nogui && ctest --output-on-failure -j "$jobs") | tee build-nogui/ctest-summary.log
     echo "== build + test: AddressSanitizer + UndefinedBehaviorSanitizer"
     configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_BUILD_BENCH=OFF
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
@@ -47,11 +53,11 @@ case "$cmd" in
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     (cd build-asan && ctest --output-on-failure -j "$jobs") | tee build-asan/ctest-summary.log
     total=0
-    for log in build/ctest-summary.log build-asan/ctest-summary.log; do
+    for log in build/ctest-summary.log build-nogui/ctest-summary.log build-asan/ctest-summary.log; do
       n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
       total=$((total + ${n:-0}))
     done
-    echo "== all tests passed (normal and sanitizer builds)"
+    echo "== all tests passed (normal, widget-free and sanitizer builds)"
     echo "switchboard: $total passed, 0 failed"
     ;;
   *)

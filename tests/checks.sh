@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Source checks that need no build: clang-format and the core/GUI layering rule.
+# Source checks that need no build: clang-format, the core/GUI layering rule, and the module
+# dependency table (app/DEPENDENCIES.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,5 +21,6 @@ if grep -rn 'Qt6::Widgets' app/; then
   echo "checks: app/ must not link Qt6::Widgets" >&2
   fail=1
 fi
+bash tests/check-dependencies.sh || fail=1
 [ $fail -eq 0 ] && echo "checks: formatting and layering OK"
 exit $fail

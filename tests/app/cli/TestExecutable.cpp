@@ -19,6 +19,7 @@ Run run(const QStringList& args,
     QProcess proc;
     proc.setProcessEnvironment(env);
     proc.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE), args);
+    proc.closeWriteChannel(); // stdin at end of input, as for a script that pipes nothing
     Run r;
     if (!proc.waitForFinished(waitMs)) {
         proc.kill();
@@ -66,6 +67,7 @@ private slots:
         QVERIFY2(r.err.contains("unknown option '--no-such-option'"), r.err.constData());
     }
 
+#if SB_BUILD_GUI
     void windowStartsAndStaysUpOffscreen()
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -90,6 +92,60 @@ private slots:
         // The default data folder follows the platform rules (XDG under HOME here).
         QVERIFY(QFile::exists(database));
     }
+
+    void windowRefusesWhatHeadlessRefuses_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("reason");
+        QTest::newRow("update-number without account")
+            << QStringList{QStringLiteral("--update-number"), QStringLiteral("+15005550006")}
+            << QByteArray("--update-number needs an account");
+        QTest::newRow("empty token on stdin") << QStringList{QStringLiteral("--auth-token-stdin")}
+                                              << QByteArray("--auth-token-stdin: stdin gave no token");
+    }
+    void windowRefusesWhatHeadlessRefuses()
+    {
+        // The window used to start and silently ignore these; now it stops before any window
+        // opens, with the same one line and exit code as --headless.
+        QFETCH(QStringList, args);
+        QFETCH(QByteArray, reason);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        QTemporaryDir home;
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS")); // no keychain: no profile either
+        args << QStringLiteral("--port") << QStringLiteral("0") << QStringLiteral("--data-dir") << home.path();
+        const Run window = run(args, env);
+        const Run headless = run(QStringList{QStringLiteral("--headless")} + args, env);
+        QCOMPARE(window.exitCode, 1);
+        QCOMPARE(headless.exitCode, 1);
+        const QByteArray windowLast = window.err.trimmed().split('\n').last();
+        QVERIFY2(windowLast.startsWith("switchboard: ") && windowLast.contains(reason), window.err.constData());
+        QCOMPARE(windowLast, headless.err.trimmed().split('\n').last());
+        // Nothing was started: no database in the data folder.
+        QVERIFY(!QFile::exists(home.filePath(QStringLiteral("switchboard.sqlite"))));
+    }
+#else
+    void widgetFreeBuildSaysItHasNoWindow()
+    {
+        const Run r = run({});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("this build has no window"), r.err.constData());
+    }
+
+    void widgetFreeBuildLinksNoWidgets()
+    {
+        // The dynamic section lists every shared library the program needs.
+        QProcess readelf;
+        readelf.start(QStringLiteral("readelf"), {QStringLiteral("-d"), QStringLiteral(SB_SWITCHBOARD_EXECUTABLE)});
+        QVERIFY(readelf.waitForFinished(30000));
+        QCOMPARE(readelf.exitCode(), 0);
+        const QByteArray needed = readelf.readAllStandardOutput();
+        QVERIFY2(needed.contains("libQt6Core.so"), needed.constData());
+        QVERIFY2(!needed.contains("libQt6Widgets"), needed.constData());
+        QVERIFY2(!needed.contains("libQt6Gui"), needed.constData());
+    }
+#endif
 };
 
 QTEST_GUILESS_MAIN(TestExecutable)
