@@ -15,9 +15,6 @@
 /// JSON resources of twilio-protocol.md §6.3 and §7; RestApiJson.h renders them.
 namespace sb::restapi {
 
-/// A new random SID: `prefix` (two letters) plus 32 lower-case hex digits (§0).
-QString makeSid(QStringView prefix);
-
 /// The account the server answers for, and the credentials it accepts. Secrets live in memory only.
 struct Account
 {

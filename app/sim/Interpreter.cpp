@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sim/Interpreter.h"
 
-#include <QRandomGenerator>
 #include <QUrl>
 
 namespace sb::sim {
@@ -45,15 +44,6 @@ void put(twilio::FormParams& params, const char* name, const QString& value)
 }
 
 } // namespace
-
-QString randomSid(QLatin1String prefix)
-{
-    QString sid = prefix;
-    auto* rng = QRandomGenerator::global();
-    for (int i = 0; i < 4; ++i)
-        sid += QStringLiteral("%1").arg(rng->generate(), 8, 16, QLatin1Char('0'));
-    return sid;
-}
 
 QByteArray CallerState::takeAudio(qsizetype maxBytes)
 {

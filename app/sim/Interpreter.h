@@ -3,6 +3,7 @@
 
 #include "twilio/Form.h"
 #include "twilio/MediaMessages.h"
+#include "twilio/Sid.h"
 #include "twilio/TwimlBuilder.h"
 #include "twilio/TwimlParser.h"
 
@@ -139,7 +140,7 @@ struct InterpreterConfig
 };
 
 /// A random SID: `prefix` + 32 lower-case hex digits.
-QString randomSid(QLatin1String prefix);
+using twilio::randomSid;
 
 /// One decided step of the call.
 struct Step

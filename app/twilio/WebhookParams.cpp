@@ -597,20 +597,7 @@ bool parseNumericZone(QStringView zone, bool allowIsoForms, int& minutes)
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
-// SIDs and enums
-
-bool isValidSid(QStringView sid, QLatin1String prefix)
-{
-    if (prefix.size() != 2 || sid.size() != 34 || !sid.startsWith(prefix))
-        return false;
-    for (qsizetype i = 2; i < sid.size(); ++i) {
-        const char16_t c = sid.at(i).unicode();
-        const bool hex = (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
-        if (!hex)
-            return false;
-    }
-    return true;
-}
+// Enums
 
 QString toWireString(CallStatus status)
 {

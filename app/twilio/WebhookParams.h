@@ -3,6 +3,7 @@
 
 #include "common/Result.h"
 #include "twilio/Form.h"
+#include "twilio/Sid.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -33,12 +34,6 @@ inline constexpr QLatin1String kErrorMissingParameter{"webhook.missing-parameter
 inline constexpr QLatin1String kErrorInvalidParameter{"webhook.invalid-parameter"};
 /// `Error::code` from parseRfc2822() and parseIso8601().
 inline constexpr QLatin1String kErrorInvalidDate{"webhook.invalid-date"};
-
-// ---------------------------------------------------------------------------------------------
-// SIDs
-
-/// True when `sid` is `prefix` (two letters, e.g. `CA`) followed by exactly 32 hex digits (§0).
-bool isValidSid(QStringView sid, QLatin1String prefix);
 
 // ---------------------------------------------------------------------------------------------
 // Enumerations. Each has toWireString() (the exact wire text) and a `…FromString()` that returns
