@@ -192,16 +192,6 @@ std::optional<CallRecord> RestApiStore::call(const QString& sid) const
     return m_calls.at(i);
 }
 
-bool RestApiStore::updateCall(const CallRecord& call)
-{
-    QMutexLocker lock(&m_mutex);
-    const qsizetype i = indexOfSid(m_calls, call.sid);
-    if (i < 0)
-        return false;
-    m_calls[i] = call;
-    return true;
-}
-
 bool RestApiStore::deleteCall(const QString& sid)
 {
     QMutexLocker lock(&m_mutex);

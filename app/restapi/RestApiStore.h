@@ -149,7 +149,6 @@ public:
 
     Result<CallRecord> addCall(CallRecord call);
     std::optional<CallRecord> call(const QString& sid) const;
-    bool updateCall(const CallRecord& call);
     bool deleteCall(const QString& sid);
     QList<CallRecord> calls() const;
     /// Applies a REST call update with Twilio's rules: `Status=completed` only on an in-progress

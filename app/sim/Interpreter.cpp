@@ -69,47 +69,6 @@ QList<twilio::MediaTrack> StreamSpec::tracks() const
     return {twilio::MediaTrack::Inbound};
 }
 
-QString stepKindName(Step::Kind kind)
-{
-    switch (kind) {
-    case Step::Kind::Say:
-        return QStringLiteral("say");
-    case Step::Kind::Play:
-        return QStringLiteral("play");
-    case Step::Kind::Pause:
-        return QStringLiteral("pause");
-    case Step::Kind::Gather:
-        return QStringLiteral("gather");
-    case Step::Kind::Record:
-        return QStringLiteral("record");
-    case Step::Kind::StartStream:
-        return QStringLiteral("start-stream");
-    case Step::Kind::ConnectStream:
-        return QStringLiteral("connect-stream");
-    case Step::Kind::StopStream:
-        return QStringLiteral("stop-stream");
-    case Step::Kind::StartTranscription:
-        return QStringLiteral("start-transcription");
-    case Step::Kind::StopTranscription:
-        return QStringLiteral("stop-transcription");
-    case Step::Kind::Redirect:
-        return QStringLiteral("redirect");
-    case Step::Kind::Dial:
-        return QStringLiteral("dial");
-    case Step::Kind::Hangup:
-        return QStringLiteral("hangup");
-    case Step::Kind::Reject:
-        return QStringLiteral("reject");
-    case Step::Kind::Skip:
-        return QStringLiteral("skip");
-    case Step::Kind::Fail:
-        return QStringLiteral("fail");
-    case Step::Kind::End:
-        return QStringLiteral("end");
-    }
-    return QString();
-}
-
 Interpreter::Interpreter(InterpreterConfig config)
     : m_config(std::move(config))
 {

@@ -206,8 +206,6 @@ struct Step
     QString note;      ///< human-readable explanation (Skip, Fail, fall-through reasons)
 };
 
-QString stepKindName(Step::Kind kind);
-
 /// Walks a TwiML document verb by verb, deciding each step against the caller's script
 /// (twilio-protocol.md §4). Rules implemented:
 /// - `action` URLs default to the current document URL; methods default to POST; relative URLs
@@ -252,8 +250,6 @@ public:
     Step next(CallerState& caller);
 
     QString documentUrl() const { return m_documentUrl; }
-    /// Verbs left in the current document.
-    qsizetype pendingVerbs() const { return qsizetype(m_pending.size()); }
 
     /// Resolves `reference` against the current document URL.
     QString resolve(const QString& reference) const;
