@@ -3,6 +3,7 @@
 
 #include "twilio/WebhookText.h"
 
+#include <QVarLengthArray>
 #include <algorithm>
 
 namespace sb::twilio {

@@ -22,4 +22,10 @@ inline bool isAsciiDigit(QChar c)
     return c.unicode() >= u'0' && c.unicode() <= u'9';
 }
 
+/// Strict decimal integer: optional '-', 1..18 ASCII digits, nothing else (no spaces, no '+').
+bool parseInteger(QStringView text, qint64& out);
+
+/// Strict decimal number: ASCII digits, sign, '.', exponent only; must be finite.
+bool parseNumber(QStringView text, double& out);
+
 } // namespace sb::twilio::detail
