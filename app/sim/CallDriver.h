@@ -227,6 +227,8 @@ private:
     void openStream(const StreamSpec& spec, std::function<void(Stream*)> then);
     void onStreamText(Stream* stream, const QString& text);
     void stopStream(Stream* stream, const QString& why);
+    /// A non-fatal issue about `stream`, reported the first time only (`warned` remembers).
+    void warnOnce(Stream* stream, bool& warned, int code, const QString& what);
     /// Echoes marks back to the app (played, cleared, or nothing was queued).
     void echoMarks(Stream* stream, const QStringList& marks, const QString& why);
     void streamCallback(Stream* stream, twilio::StreamEvent event, const QString& error = QString());

@@ -101,13 +101,8 @@ void CallDriver::openStream(const StreamSpec& spec, std::function<void(Stream*)>
         s->socket, &QWebSocket::textMessageReceived, this, [this, s](const QString& text) { onStreamText(s, text); });
     connect(s->socket, &QWebSocket::binaryMessageReceived, this, [this, s](const QByteArray&) {
         ++s->report.appMessages;
-        if (!s->warnedBinary) {
-            s->warnedBinary = true;
-            issue(twilio::kTwilioErrorUndecodableMessage,
-                  false,
-                  QStringLiteral("stream %1: the app sent a binary frame").arg(s->report.streamSid),
-                  s->spec.url);
-        }
+        warnOnce(
+            s, s->warnedBinary, twilio::kTwilioErrorUndecodableMessage, QStringLiteral("the app sent a binary frame"));
     });
     connect(s->socket, &QWebSocket::disconnected, this, [this, s, fail] {
         if (!s->connected) {
@@ -142,30 +137,29 @@ void CallDriver::openStream(const StreamSpec& spec, std::function<void(Stream*)>
     s->socket->open(request);
 }
 
+void CallDriver::warnOnce(Stream* s, bool& warned, int code, const QString& what)
+{
+    if (warned)
+        return;
+    warned = true;
+    issue(code, false, QStringLiteral("stream %1: %2").arg(s->report.streamSid, what), s->spec.url);
+}
+
 void CallDriver::onStreamText(Stream* s, const QString& text)
 {
     ++s->report.appMessages;
     if (!s->spec.bidirectional) {
-        if (!s->warnedInvalid) {
-            s->warnedInvalid = true;
-            issue(twilio::kTwilioErrorInvalidMessage,
-                  false,
-                  QStringLiteral("stream %1: message on a unidirectional stream ignored").arg(s->report.streamSid),
-                  s->spec.url);
-        }
+        warnOnce(s,
+                 s->warnedInvalid,
+                 twilio::kTwilioErrorInvalidMessage,
+                 QStringLiteral("message on a unidirectional stream ignored"));
         return;
     }
     twilio::ParseOptions options;
     options.expectedStreamSid = s->report.streamSid;
     const auto parsed = twilio::parseAppMessage(QStringView(text), options);
     if (!parsed.ok()) {
-        if (!s->warnedInvalid) {
-            s->warnedInvalid = true;
-            issue(twilio::kTwilioErrorInvalidMessage,
-                  false,
-                  QStringLiteral("stream %1: %2").arg(s->report.streamSid, parsed.error().message),
-                  s->spec.url);
-        }
+        warnOnce(s, s->warnedInvalid, twilio::kTwilioErrorInvalidMessage, parsed.error().message);
         return;
     }
     if (const auto* media = std::get_if<twilio::AppMediaMessage>(&parsed.value())) {
