@@ -16,7 +16,7 @@ namespace sb::twilio {
 /// `Error::code` from parseRfc2822() and parseIso8601().
 inline constexpr QLatin1String kErrorInvalidDate{"webhook.invalid-date"};
 
-// Both formats are locale-independent (English names, ASCII digits).
+// Dates (§0). Both formats are locale-independent (English names, ASCII digits).
 
 /// `Tue, 31 Aug 2010 20:36:28 +0000`: converted to UTC, day zero-padded, milliseconds dropped.
 /// Returns an empty string for an invalid QDateTime or a year outside 1..9999.
