@@ -7,10 +7,10 @@
 #include "restapi/RestApiSeed.h"
 #include "restapi/RestApiServer.h"
 #include "restapi/RestApiStore.h"
+#include "twilio/Sid.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QRegularExpression>
 
 namespace sb::cli {
 
@@ -90,15 +90,13 @@ int runServeApiCommand(const QStringList& arguments)
         return usageError(kCommand,
                           QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
-    static const QRegularExpression acPattern(QStringLiteral("^AC[0-9a-fA-F]{32}$"));
-    static const QRegularExpression skPattern(QStringLiteral("^SK[0-9a-fA-F]{32}$"));
     const QString account = parser.value(accountSid);
-    if (!acPattern.match(account).hasMatch())
+    if (!twilio::isValidSid(account, QLatin1String("AC")))
         return usageError(kCommand, QStringLiteral("--account-sid must be AC followed by 32 hex digits"));
     if (!parser.isSet(tokenStdin))
         return usageError(kCommand,
                           QStringLiteral("--auth-token-stdin is required (the token is never taken from argv)"));
-    if (parser.isSet(keySid) && !skPattern.match(parser.value(keySid)).hasMatch())
+    if (parser.isSet(keySid) && !twilio::isValidSid(parser.value(keySid), QLatin1String("SK")))
         return usageError(kCommand, QStringLiteral("--api-key-sid must be SK followed by 32 hex digits"));
     bool portOk = false;
     const uint portNumber = parser.value(port).toUInt(&portOk);

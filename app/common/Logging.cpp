@@ -3,7 +3,4 @@
 
 namespace sb::log {
 Q_LOGGING_CATEGORY(app, "sb.app")
-Q_LOGGING_CATEGORY(twilio, "sb.twilio")
-Q_LOGGING_CATEGORY(cli, "sb.cli")
-Q_LOGGING_CATEGORY(ui, "sb.ui")
 } // namespace sb::log

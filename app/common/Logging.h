@@ -5,7 +5,4 @@
 
 namespace sb::log {
 Q_DECLARE_LOGGING_CATEGORY(app)
-Q_DECLARE_LOGGING_CATEGORY(twilio)
-Q_DECLARE_LOGGING_CATEGORY(cli)
-Q_DECLARE_LOGGING_CATEGORY(ui)
 } // namespace sb::log

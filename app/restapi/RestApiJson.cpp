@@ -2,7 +2,6 @@
 #include "restapi/RestApiJson.h"
 
 #include <QJsonDocument>
-#include <QLocale>
 #include <QRegularExpression>
 #include <QTimeZone>
 
@@ -32,11 +31,6 @@ QString formatted(const QString& number)
 
 } // namespace
 
-QString formatRfc2822(const QDateTime& when)
-{
-    return QLocale::c().toString(when.toUTC(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss")) + QStringLiteral(" +0000");
-}
-
 QDateTime parseTwilioDate(const QString& text)
 {
     const QString t = text.trimmed();
@@ -45,21 +39,10 @@ QDateTime parseTwilioDate(const QString& text)
         const QDate d = QDate::fromString(t, Qt::ISODate);
         return d.isValid() ? QDateTime(d, QTime(0, 0), QTimeZone::utc()) : QDateTime();
     }
-    QDateTime iso = QDateTime::fromString(t, Qt::ISODateWithMs);
-    if (iso.isValid()) {
-        if (iso.timeSpec() == Qt::LocalTime)
-            iso.setTimeZone(QTimeZone::utc());
-        return iso.toUTC();
-    }
-    QDateTime rfc = QDateTime::fromString(t, Qt::RFC2822Date);
-    if (rfc.isValid())
-        return rfc.toUTC();
-    // Qt's RFC 2822 parser does not accept the "GMT" zone name.
-    if (t.endsWith(QLatin1String(" GMT"))) {
-        rfc = QDateTime::fromString(t.chopped(4) + QStringLiteral(" +0000"), Qt::RFC2822Date);
-        if (rfc.isValid())
-            return rfc.toUTC();
-    }
+    if (const Result<QDateTime> iso = twilio::parseIso8601(t); iso.ok())
+        return iso.value();
+    if (const Result<QDateTime> rfc = twilio::parseRfc2822(t); rfc.ok())
+        return rfc.value();
     return QDateTime();
 }
 

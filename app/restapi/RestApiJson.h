@@ -2,6 +2,7 @@
 #pragma once
 
 #include "restapi/RestApiStore.h"
+#include "twilio/TwilioDates.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -14,10 +15,11 @@ namespace sb::restapi {
 
 inline constexpr QLatin1String kApiVersion("2010-04-01");
 
-/// RFC 2822 in GMT as the REST API writes it: `Fri, 14 Oct 2016 21:56:34 +0000`.
-QString formatRfc2822(const QDateTime& when);
-/// Parses RFC 2822 (`+0000` or `GMT`), ISO 8601 (`2016-10-14T21:56:34Z`) or a bare date
-/// (`2016-10-14`, midnight UTC). Invalid QDateTime when none fits.
+/// RFC 2822 in GMT as the REST API writes it: `Fri, 14 Oct 2016 21:56:34 +0000` (twilio/TwilioDates.h).
+using twilio::formatRfc2822;
+/// Parses RFC 2822 (`+0000`, `GMT`, ...), ISO 8601 (`2016-10-14T21:56:34Z`) or a bare date
+/// (`2016-10-14`, midnight UTC), with the parsers of twilio/TwilioDates.h. Invalid QDateTime when
+/// none fits.
 QDateTime parseTwilioDate(const QString& text);
 
 /// `/2010-04-01/Accounts/{AC}`: the prefix of every resource path.

@@ -2,9 +2,9 @@
 #include "restapi/RestApiStore.h"
 
 #include "audio/WavFile.h"
+#include "twilio/Sid.h"
 
 #include <QMutexLocker>
-#include <QRandomGenerator>
 #include <algorithm>
 #include <cmath>
 
@@ -48,15 +48,6 @@ bool isLive(const QString& status)
 }
 
 } // namespace
-
-QString makeSid(QStringView prefix)
-{
-    QString sid = prefix.toString();
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; ++i)
-        sid += QLatin1Char(hex[QRandomGenerator::global()->bounded(16)]);
-    return sid;
-}
 
 void RestApiStore::setAccount(Account account)
 {
@@ -105,7 +96,7 @@ Result<RecordingRecord> RestApiStore::addRecording(RecordingRecord recording)
         return makeError(QStringLiteral("restapi.bad_recording"),
                          QStringLiteral("the samples do not fill whole sample frames"));
     if (recording.sid.isEmpty())
-        recording.sid = makeSid(u"RE");
+        recording.sid = twilio::randomSid(QLatin1String("RE"));
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (!recording.dateCreated.isValid())
         recording.dateCreated = now;
@@ -177,7 +168,7 @@ QList<RecordingRecord> RestApiStore::recordings() const
 Result<CallRecord> RestApiStore::addCall(CallRecord call)
 {
     if (call.sid.isEmpty())
-        call.sid = makeSid(u"CA");
+        call.sid = twilio::randomSid(QLatin1String("CA"));
     if (!call.dateCreated.isValid())
         call.dateCreated = call.startTime.isValid() ? call.startTime : QDateTime::currentDateTimeUtc();
     if (!call.dateUpdated.isValid())
@@ -199,16 +190,6 @@ std::optional<CallRecord> RestApiStore::call(const QString& sid) const
     if (i < 0)
         return std::nullopt;
     return m_calls.at(i);
-}
-
-bool RestApiStore::updateCall(const CallRecord& call)
-{
-    QMutexLocker lock(&m_mutex);
-    const qsizetype i = indexOfSid(m_calls, call.sid);
-    if (i < 0)
-        return false;
-    m_calls[i] = call;
-    return true;
 }
 
 bool RestApiStore::deleteCall(const QString& sid)
@@ -288,7 +269,7 @@ Result<CallRecord> RestApiStore::applyCallUpdate(const QString& sid, const CallU
 Result<PhoneNumberRecord> RestApiStore::addPhoneNumber(PhoneNumberRecord number)
 {
     if (number.sid.isEmpty())
-        number.sid = makeSid(u"PN");
+        number.sid = twilio::randomSid(QLatin1String("PN"));
     if (number.friendlyName.isEmpty())
         number.friendlyName = number.phoneNumber;
     if (!number.dateCreated.isValid())

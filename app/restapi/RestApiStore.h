@@ -15,9 +15,6 @@
 /// JSON resources of app/twilio/PROTOCOL.md §6.3 and §7; RestApiJson.h renders them.
 namespace sb::restapi {
 
-/// A new random SID: `prefix` (two letters) plus 32 lower-case hex digits (§0).
-QString makeSid(QStringView prefix);
-
 /// The account the server answers for, and the credentials it accepts. Secrets live in memory only.
 struct Account
 {
@@ -152,7 +149,6 @@ public:
 
     Result<CallRecord> addCall(CallRecord call);
     std::optional<CallRecord> call(const QString& sid) const;
-    bool updateCall(const CallRecord& call);
     bool deleteCall(const QString& sid);
     QList<CallRecord> calls() const;
     /// Applies a REST call update with Twilio's rules: `Status=completed` only on an in-progress

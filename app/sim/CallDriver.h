@@ -21,6 +21,8 @@ class QTimer;
 
 namespace sb::sim {
 
+struct StreamPeer;
+
 /// Twilio's connection overrides, given as a URL fragment (`#ct=…&rt=…&tt=…&rc=…&rp=…`,
 /// app/twilio/PROTOCOL.md §1.5). The fragment is never part of the signed URL. Out-of-range values are
 /// clamped to Twilio's ranges; unknown keys (`sni`, `e`) are ignored.
@@ -143,7 +145,7 @@ private:
         int attempt = 0;
         QElapsedTimer clock;
     };
-    struct Stream;
+    using Stream = StreamPeer;
     struct Transcription
     {
         TranscriptionSpec spec;
@@ -193,6 +195,19 @@ private:
     void documentFailed(const Fetch& fetch, int code, const QString& message);
     void runNext();
     void runStep(const Step& step);
+
+    // One method per verb (Say, Play and Pause are prompts)
+    void runGather(const Step& step);
+    void runRecord(const Step& step);
+    void runStream(const Step& step);
+    void afterConnectStream(const Step& step, Stream* stream);
+    void runStopStream(const Step& step);
+    void runStartTranscription(const Step& step);
+    void runStopTranscription(const Step& step);
+    void runRedirect(const Step& step);
+    void runDial(const Step& step);
+    void runHangup();
+    void runReject(const Step& step);
     void runPrompts(QList<Prompt> prompts, std::function<void()> then);
     void runPrompt(const Prompt& prompt, std::function<void()> then);
     void afterListening(const QByteArray& heard);
@@ -212,7 +227,10 @@ private:
     void openStream(const StreamSpec& spec, std::function<void(Stream*)> then);
     void onStreamText(Stream* stream, const QString& text);
     void stopStream(Stream* stream, const QString& why);
-    void sendStreamJson(Stream* stream, const QByteArray& json);
+    /// A non-fatal issue about `stream`, reported the first time only (`warned` remembers).
+    void warnOnce(Stream* stream, bool& warned, int code, const QString& what);
+    /// Echoes marks back to the app (played, cleared, or nothing was queued).
+    void echoMarks(Stream* stream, const QStringList& marks, const QString& why);
     void streamCallback(Stream* stream, twilio::StreamEvent event, const QString& error = QString());
     bool anyLiveStream() const;
     Stream* findStream(const QString& nameOrUrl) const;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sim/Interpreter.h"
 
-#include <QRandomGenerator>
 #include <QUrl>
 
 namespace sb::sim {
@@ -46,15 +45,6 @@ void put(twilio::FormParams& params, const char* name, const QString& value)
 
 } // namespace
 
-QString randomSid(QLatin1String prefix)
-{
-    QString sid = prefix;
-    auto* rng = QRandomGenerator::global();
-    for (int i = 0; i < 4; ++i)
-        sid += QStringLiteral("%1").arg(rng->generate(), 8, 16, QLatin1Char('0'));
-    return sid;
-}
-
 QByteArray CallerState::takeAudio(qsizetype maxBytes)
 {
     if (script.repeatAudio)
@@ -77,47 +67,6 @@ QList<twilio::MediaTrack> StreamSpec::tracks() const
     if (track == QLatin1String("both_tracks"))
         return {twilio::MediaTrack::Inbound, twilio::MediaTrack::Outbound};
     return {twilio::MediaTrack::Inbound};
-}
-
-QString stepKindName(Step::Kind kind)
-{
-    switch (kind) {
-    case Step::Kind::Say:
-        return QStringLiteral("say");
-    case Step::Kind::Play:
-        return QStringLiteral("play");
-    case Step::Kind::Pause:
-        return QStringLiteral("pause");
-    case Step::Kind::Gather:
-        return QStringLiteral("gather");
-    case Step::Kind::Record:
-        return QStringLiteral("record");
-    case Step::Kind::StartStream:
-        return QStringLiteral("start-stream");
-    case Step::Kind::ConnectStream:
-        return QStringLiteral("connect-stream");
-    case Step::Kind::StopStream:
-        return QStringLiteral("stop-stream");
-    case Step::Kind::StartTranscription:
-        return QStringLiteral("start-transcription");
-    case Step::Kind::StopTranscription:
-        return QStringLiteral("stop-transcription");
-    case Step::Kind::Redirect:
-        return QStringLiteral("redirect");
-    case Step::Kind::Dial:
-        return QStringLiteral("dial");
-    case Step::Kind::Hangup:
-        return QStringLiteral("hangup");
-    case Step::Kind::Reject:
-        return QStringLiteral("reject");
-    case Step::Kind::Skip:
-        return QStringLiteral("skip");
-    case Step::Kind::Fail:
-        return QStringLiteral("fail");
-    case Step::Kind::End:
-        return QStringLiteral("end");
-    }
-    return QString();
 }
 
 Interpreter::Interpreter(InterpreterConfig config)

@@ -3,6 +3,7 @@
 
 #include "twilio/Form.h"
 #include "twilio/MediaMessages.h"
+#include "twilio/Sid.h"
 #include "twilio/TwimlBuilder.h"
 #include "twilio/TwimlParser.h"
 
@@ -139,7 +140,7 @@ struct InterpreterConfig
 };
 
 /// A random SID: `prefix` + 32 lower-case hex digits.
-QString randomSid(QLatin1String prefix);
+using twilio::randomSid;
 
 /// One decided step of the call.
 struct Step
@@ -205,8 +206,6 @@ struct Step
     QString note;      ///< human-readable explanation (Skip, Fail, fall-through reasons)
 };
 
-QString stepKindName(Step::Kind kind);
-
 /// Walks a TwiML document verb by verb, deciding each step against the caller's script
 /// (app/twilio/PROTOCOL.md §4). Rules implemented:
 /// - `action` URLs default to the current document URL; methods default to POST; relative URLs
@@ -251,8 +250,6 @@ public:
     Step next(CallerState& caller);
 
     QString documentUrl() const { return m_documentUrl; }
-    /// Verbs left in the current document.
-    qsizetype pendingVerbs() const { return qsizetype(m_pending.size()); }
 
     /// Resolves `reference` against the current document URL.
     QString resolve(const QString& reference) const;

@@ -111,11 +111,6 @@ TunnelSupervisor::~TunnelSupervisor()
     }
 }
 
-void TunnelSupervisor::setConfig(TunnelConfig config)
-{
-    m_config = std::move(config);
-}
-
 qint64 TunnelSupervisor::processId() const
 {
     return m_process ? m_process->processId() : 0;

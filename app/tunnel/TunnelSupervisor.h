@@ -61,8 +61,6 @@ public:
     ~TunnelSupervisor() override;
 
     const TunnelConfig& config() const { return m_config; }
-    /// Takes effect on the next start(); call stop() first to switch a running tunnel.
-    void setConfig(TunnelConfig config);
 
     /// Starts supervising (no-op when already running). Kind::None stays Stopped; FixedUrl goes
     /// Up at once (and is health-checked when enabled).

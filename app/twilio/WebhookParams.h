@@ -3,6 +3,8 @@
 
 #include "common/Result.h"
 #include "twilio/Form.h"
+#include "twilio/Sid.h"
+#include "twilio/TwilioDates.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -31,14 +33,6 @@ inline constexpr QLatin1String kErrorMissingParameter{"webhook.missing-parameter
 /// `Error::code` when a parameter is present but malformed (bad SID, unknown enum value, bad number,
 /// unparseable timestamp, invalid nested JSON). The message names the parameter and quotes the value.
 inline constexpr QLatin1String kErrorInvalidParameter{"webhook.invalid-parameter"};
-/// `Error::code` from parseRfc2822() and parseIso8601().
-inline constexpr QLatin1String kErrorInvalidDate{"webhook.invalid-date"};
-
-// ---------------------------------------------------------------------------------------------
-// SIDs
-
-/// True when `sid` is `prefix` (two letters, e.g. `CA`) followed by exactly 32 hex digits (§0).
-bool isValidSid(QStringView sid, QLatin1String prefix);
 
 // ---------------------------------------------------------------------------------------------
 // Enumerations. Each has toWireString() (the exact wire text) and a `…FromString()` that returns
@@ -78,29 +72,6 @@ std::optional<TranscriptionEvent> transcriptionEventFromString(QStringView text)
 enum class TranscriptionTrack { Inbound, Outbound, Both };
 QString toWireString(TranscriptionTrack track);
 std::optional<TranscriptionTrack> transcriptionTrackFromString(QStringView text);
-
-// ---------------------------------------------------------------------------------------------
-// Dates (§0). Both formats are locale-independent (English names, ASCII digits).
-
-/// `Tue, 31 Aug 2010 20:36:28 +0000`: converted to UTC, day zero-padded, milliseconds dropped.
-/// Returns an empty string for an invalid QDateTime or a year outside 1..9999.
-QString formatRfc2822(const QDateTime& dateTime);
-
-/// Parses an RFC 2822 date-time and returns it in UTC. Accepts an optional (English, any case)
-/// day name with comma, a 1- or 2-digit day, English month abbreviation (any case), 4-digit year,
-/// `HH:MM[:SS]`, and a zone of `+hhmm`/`-hhmm`, `GMT`, `UT`, `UTC`, `Z` or a US zone (`EST`…`PDT`).
-/// A day name that disagrees with the date is tolerated. Errors carry kErrorInvalidDate.
-Result<QDateTime> parseRfc2822(QStringView text);
-
-/// `2024-06-25T18:45:12.135000Z`: UTC, with `fractionDigits` digits after the seconds (clamped to
-/// 0..9; 0 omits the dot). QDateTime holds milliseconds, so digits after the third are zeros.
-/// Returns an empty string for an invalid QDateTime or a year outside 0..9999.
-QString formatIso8601(const QDateTime& dateTime, int fractionDigits = 6);
-
-/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM|±HH]` and returns it in UTC. Any number of
-/// fraction digits is accepted (truncated to milliseconds); `t`/space are accepted for `T`, `z` for
-/// `Z`; a missing zone is read as UTC. Errors carry kErrorInvalidDate.
-Result<QDateTime> parseIso8601(QStringView text);
 
 // ---------------------------------------------------------------------------------------------
 // Standard call parameters
