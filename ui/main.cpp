@@ -34,7 +34,11 @@ int main(int argc, char* argv[])
     QApplication::setOrganizationName(QLatin1String(sb::kAppName));
     QApplication::setDesktopFileName(QStringLiteral("switchboard"));
 
-    sb::ShutdownSignals shutdown; // SIGINT/SIGTERM close the window and exit 0
+    // SIGINT/SIGTERM and closing the window take the same way out: the core's ordered shutdown
+    // (which may still talk to Twilio), then the event loop ends and main returns 0.
+    sb::ShutdownSignals shutdown;
+    shutdown.setQuitOnSignal(false);
+    QApplication::setQuitOnLastWindowClosed(false);
 
     // The same start-up as --headless: every option means the same with or without a window, and
     // one the window cannot honour stops here, before a window opens.
@@ -49,6 +53,9 @@ int main(int argc, char* argv[])
     if (!started.ok())
         sb::cli::printErrorLine(QStringLiteral("switchboard: ") + startError);
     sb::ui::MainWindow window(started.ok() ? &core : nullptr, startError);
+    QObject::connect(&core, &sb::bootstrap::Core::stopped, &app, &QCoreApplication::quit);
+    QObject::connect(&app, &QGuiApplication::lastWindowClosed, &core, &sb::bootstrap::Core::shutdown);
+    QObject::connect(&shutdown, &sb::ShutdownSignals::shutdownRequested, &window, &QWidget::close);
     window.show();
     const int code = QApplication::exec();
     core.stop();

@@ -13,7 +13,6 @@
 
 #include <QDir>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QThread>
 #include <QTimer>
@@ -182,23 +181,39 @@ void Core::setPublicUrl(const QString& url)
     emit publicUrlChanged(m_publicUrl, m_streamUrl);
 }
 
+void Core::shutdown()
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    auto finish = [this] {
+        stop();
+        m_shuttingDown = false;
+        emit stopped();
+    };
+    if (!m_numberUpdater || !m_options.restoreNumberOnExit)
+        return finish();
+    // Put the user's own settings back while the listener and tunnel still run; go on when the
+    // answer comes, or after 20 s without one. Only the first of the three ends the wait.
+    auto once = std::make_shared<bool>(false);
+    auto proceed = [once, finish] {
+        if (*once)
+            return;
+        *once = true;
+        finish();
+    };
+    connect(m_numberUpdater, &tunnel::PhoneNumberUpdater::restored, this, proceed);
+    connect(m_numberUpdater, &tunnel::PhoneNumberUpdater::failed, this, proceed);
+    QTimer::singleShot(20000, this, proceed);
+    m_numberUpdater->restore();
+}
+
 void Core::stop()
 {
     if (m_demoCalls) // they call our listener: hang them up first
         m_demoCalls->stopAll();
-    if (m_numberUpdater) {
-        if (m_options.restoreNumberOnExit) {
-            // Put the user's own settings back before the tunnel goes away (bounded wait).
-            QEventLoop loop;
-            connect(m_numberUpdater, &tunnel::PhoneNumberUpdater::restored, &loop, &QEventLoop::quit);
-            connect(m_numberUpdater, &tunnel::PhoneNumberUpdater::failed, &loop, &QEventLoop::quit);
-            QTimer::singleShot(20000, &loop, &QEventLoop::quit);
-            QMetaObject::invokeMethod(m_numberUpdater, &tunnel::PhoneNumberUpdater::restore, Qt::QueuedConnection);
-            loop.exec();
-        }
-        delete m_numberUpdater;
-        m_numberUpdater = nullptr;
-    }
+    delete m_numberUpdater;
+    m_numberUpdater = nullptr;
     if (m_tunnel) {
         m_tunnel->stop();
         delete m_tunnel;

@@ -75,8 +75,14 @@ public:
     /// Opens storage, repairs captures left open by a crash, restores live calls, starts the
     /// listener. Fails with a one-line reason.
     Result<quint16> start();
+    /// The ordered shutdown, without blocking the event loop: first puts the Twilio number's own
+    /// settings back (--restore-number-on-exit; at most 20 s, answered or not), then stop(), then
+    /// emits stopped(). Without a number to restore it stops at once. Safe to call twice; a call
+    /// while one is under way only waits for it.
+    void shutdown();
     /// Closes media sessions (finishing their files), stops the listener, and commits
-    /// everything queued. Safe to call twice.
+    /// everything queued, now: demo calls are hung up, the tunnel stopped, a number update not
+    /// restored (use shutdown() for that). Safe to call twice.
     void stop();
 
     quint16 port() const { return m_port; }
@@ -104,6 +110,8 @@ signals:
     void callStored(const sb::storage::CallRecord& call);
     void webhookStored(const sb::storage::WebhookLogEntry& entry);
     void publicUrlChanged(const QString& publicUrl, const QString& streamUrl);
+    /// shutdown() has finished: everything is stopped and stored.
+    void stopped();
 
 private:
     void recover();
@@ -121,6 +129,7 @@ private:
     QString m_streamUrl;
     RecoveryReport m_recovery;
     bool m_started = false;
+    bool m_shuttingDown = false;
 };
 
 } // namespace sb::bootstrap

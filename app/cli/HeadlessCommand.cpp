@@ -19,7 +19,9 @@ int runHeadless(const Invocation& inv)
     const bootstrap::CoreOptions& options = startup->options;
 
     ShutdownSignals shutdown;
+    shutdown.setQuitOnSignal(false); // the core's ordered shutdown ends the loop
     bootstrap::Core core(options);
+    QObject::connect(&core, &bootstrap::Core::stopped, &core, &QCoreApplication::quit);
     QObject::connect(&core, &bootstrap::Core::logLine, [](const QString& line) { printLine(line); });
     const auto started = core.start();
     if (!started.ok())
@@ -28,8 +30,9 @@ int runHeadless(const Invocation& inv)
                   .arg(options.bindAddress.toString())
                   .arg(started.value())
                   .arg(core.publicUrl(), core.streamUrl(), options.dataDir));
-    QObject::connect(&shutdown, &ShutdownSignals::shutdownRequested, [](int signal) {
+    QObject::connect(&shutdown, &ShutdownSignals::shutdownRequested, &core, [&core](int signal) {
         printLine(QStringLiteral("stopping (signal %1)").arg(signal));
+        core.shutdown();
     });
     QCoreApplication::exec();
     core.stop();

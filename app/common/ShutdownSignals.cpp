@@ -54,7 +54,8 @@ void ShutdownSignals::handleReadable()
     while (::read(g_pipe[0], &byte, 1) == 1)
         m_received = byte;
     emit shutdownRequested(m_received);
-    QCoreApplication::quit();
+    if (m_quit)
+        QCoreApplication::quit();
 }
 
 } // namespace sb
