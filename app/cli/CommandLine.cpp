@@ -3,6 +3,7 @@
 
 #include "cli/SubcommandTable.h"
 #include "common/Version.h"
+#include "twilio/Sid.h"
 
 #include <QDir>
 #include <QHash>
@@ -197,7 +198,7 @@ Invocation parse(const QStringList& arguments)
         } else if (arg == QLatin1String("--restore-number-on-exit")) {
             inv.core.restoreNumberOnExit = true;
         } else if (arg == QLatin1String("--account-sid")) {
-            if (!value(&v) || !QRegularExpression(QStringLiteral("^AC[0-9a-fA-F]{32}$")).match(v).hasMatch())
+            if (!value(&v) || !twilio::isValidSid(v, QLatin1String("AC")))
                 return usageError(QStringLiteral("'--account-sid' needs AC followed by 32 hex digits"));
             inv.core.accountSid = v;
         } else if (arg == QLatin1String("--api-base")) {

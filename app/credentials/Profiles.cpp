@@ -2,6 +2,7 @@
 #include "credentials/Profiles.h"
 
 #include "common/Version.h"
+#include "twilio/Sid.h"
 
 #include <QRegularExpression>
 #include <QUrl>
@@ -24,14 +25,12 @@ bool isValidProfileName(const QString& name)
 
 bool isValidAccountSid(const QString& sid)
 {
-    static const QRegularExpression re(QStringLiteral("^AC[0-9a-fA-F]{32}$"));
-    return re.match(sid).hasMatch();
+    return twilio::isValidSid(sid, QLatin1String("AC"));
 }
 
 bool isValidApiKeySid(const QString& sid)
 {
-    static const QRegularExpression re(QStringLiteral("^SK[0-9a-fA-F]{32}$"));
-    return re.match(sid).hasMatch();
+    return twilio::isValidSid(sid, QLatin1String("SK"));
 }
 
 Result<QString> normalizeBaseUrl(const QString& text)
