@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "KeyringTestSupport.h"
 
+#include <QTest>
+
 namespace sbtest {
 
 QList<QByteArray> secretForms(const QByteArray& secret)
@@ -40,6 +42,16 @@ QStringList filesContaining(const QStringList& roots, const QByteArray& secret, 
         }
     }
     return hits;
+}
+
+const char* keyringModeMismatch(bool lockedRun)
+{
+    const bool lockedTest = QByteArray(QTest::currentTestFunction()).startsWith("locked");
+    if (lockedRun && !lockedTest)
+        return "needs an unlocked keyring";
+    if (!lockedRun && lockedTest)
+        return "needs a locked keyring (with-keyring.sh --locked)";
+    return nullptr;
 }
 
 QString keyringRoot()

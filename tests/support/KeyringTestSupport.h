@@ -25,6 +25,10 @@ template <typename R> QString why(const R& result)
     return result.ok() ? QString() : result.error().message;
 }
 
+/// Suites that run once unlocked and once under `with-keyring.sh --locked` name their locked-only
+/// functions `locked...`: the reason to skip the current function in this run, or null to run it.
+const char* keyringModeMismatch(bool lockedRun);
+
 /// The private folder with-keyring.sh made for this run.
 QString keyringRoot();
 

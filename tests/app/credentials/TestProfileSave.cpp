@@ -105,10 +105,8 @@ private slots:
 
     void init()
     {
-        if (locked && !QByteArray(QTest::currentTestFunction()).startsWith("locked"))
-            QSKIP("needs an unlocked keyring");
-        if (!locked && QByteArray(QTest::currentTestFunction()).startsWith("locked"))
-            QSKIP("needs a locked keyring (with-keyring.sh --locked)");
+        if (const char* why = sbtest::keyringModeMismatch(locked))
+            QSKIP(why);
     }
 
     void firstSaveWritesKeychainThenSettingsAndBecomesActive()
