@@ -72,11 +72,14 @@ public:
     explicit Core(CoreOptions options, QObject* parent = nullptr);
     ~Core() override;
 
-    /// Opens storage, repairs captures left open by a crash, restores live calls, starts the
-    /// listener. Fails with a one-line reason.
+    /// Opens storage, repairs captures left open by a crash, restores live calls (a stream that
+    /// was running is marked `interrupted`, its track statistics rebuilt from what its WAVs hold,
+    /// and the call is no longer `streaming`), starts the listener. Fails with a one-line reason.
     Result<quint16> start();
     /// Closes media sessions (finishing their files), stops the listener, and commits
-    /// everything queued. Safe to call twice.
+    /// everything queued. Safe to call twice. Bounded: if the network thread has not stopped
+    /// within 10 s it is left to the end of the process (its captures are repaired at the next
+    /// start), so a SIGTERM always ends headless mode.
     void stop();
 
     quint16 port() const { return m_port; }
