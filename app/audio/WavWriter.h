@@ -16,12 +16,17 @@ namespace sb::audio {
 /// Streams 16-bit PCM to a WAV file as it arrives, so that a crash loses as little as possible.
 ///
 /// open() writes the canonical 44-byte header with sizes 0. Appended audio collects in a buffer
-/// allocated once by open(); every `flushIntervalMs` of audio, the buffer is written to the file
-/// (plain write(2), no stdio buffering), then the RIFF and data sizes in the header are rewritten to
-/// match. So at any moment the file on disk holds all audio appended up to the last flush, and its
-/// header describes exactly that (or, if the process dies between the two writes, a little less).
-/// After a kill -9, the OS still has everything written so far: a restart runs repairWav() and
-/// loses at most one flush interval. There is no fsync per flush (power loss is the kernel's
+/// allocated once by open(); as soon as `flushIntervalMs` of audio has arrived since the last
+/// flush, within the append() that brought it, the buffer is written to the file (plain write(2),
+/// no stdio buffering), then the RIFF and data sizes in the header are rewritten to match. So at
+/// any moment the file on disk holds all audio appended up to the last flush, and its header
+/// describes exactly that (or, if the process dies between the two writes, a little less).
+///
+/// Crash contract: whenever no append() is running, less than `flushIntervalMs` of audio is
+/// waiting in the buffer (none with flushIntervalMs = 0). After a kill -9 the OS still has
+/// everything written, so a restart that runs repairWav() loses less than `flushIntervalMs` of
+/// audio, wherever the kill lands. A caller that also wants a bound in wall time for a quiet
+/// stream calls flush() on a timer. There is no fsync per flush (power loss is the kernel's
 /// write-back matter); Options::syncOnClose adds one fsync at close().
 ///
 /// Errors (open failure, disk full, permission, size limit) never throw or crash: the call returns
@@ -41,7 +46,8 @@ public:
         int sampleRate = 8000; ///< Hz, 1 .. 768000
         int channels = 1;      ///< 1 .. 16; samples are interleaved
         /// Audio time between flushes to the OS (data write + header rewrite). 0 flushes on every
-        /// append. This bounds what a crash can lose and what a live reader can be behind.
+        /// append. A crash loses less than this (see the crash contract above), and a live reader
+        /// is less than this behind.
         int flushIntervalMs = 200;
         bool syncOnClose = false;     ///< fsync() at close(): survives power loss, may block briefly
         bool replaceExisting = false; ///< false: open() fails with audio.wav.exists

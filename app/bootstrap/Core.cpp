@@ -14,10 +14,65 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonDocument>
+#include <QSemaphore>
 #include <QThread>
 #include <QTimer>
 
 namespace sb::bootstrap {
+
+namespace {
+
+/// How long stop() waits for the network thread to finish its captures and close the listener.
+/// Past it, the thread is left to the end of the process (its WAVs are repaired at the next
+/// start), so SIGTERM always ends the process in bounded time.
+constexpr int kNetworkStopTimeoutMs = 10000;
+
+/// A live call's streams after a crash: each stream that was still running is marked
+/// interrupted and its track statistics are rebuilt from what its (repaired) WAVs prove: the
+/// samples in the file, as 20 ms frames of mu-law bytes (the file cannot tell received audio
+/// from filled gaps, so gaps and the other counters keep their stored values). Returns whether
+/// any file held audio.
+bool recoverStreams(const storage::HistoryQueries& history,
+                    storage::Storage& store,
+                    const QString& callSid,
+                    const std::function<void(const QString&)>& log)
+{
+    const auto detail = history.callDetail(callSid);
+    if (!detail.ok())
+        return false;
+    bool audio = false;
+    for (const storage::StreamDetail& stream : detail->streams) {
+        if (stream.stream.status != QLatin1String("started") && stream.stream.status != QLatin1String("connected"))
+            continue;
+        storage::StreamRecord interrupted = stream.stream;
+        interrupted.status = QStringLiteral("interrupted");
+        interrupted.error = QStringLiteral("the process ended before the stream stopped");
+        store.upsertStream(interrupted);
+        QJsonObject recovered{{QStringLiteral("stream_sid"), interrupted.streamSid}};
+        for (storage::StreamTrackStats track : stream.tracks) {
+            if (track.wavPath.isEmpty())
+                continue;
+            const auto info = audio::inspectWav(track.wavPath);
+            if (!info.ok() || !info->format.isPcm16() || info->format.channels != 1)
+                continue;
+            const qint64 samples = info->frames();
+            audio = audio || samples > 0;
+            track.frames = std::max(track.frames, (samples + 159) / 160);
+            track.bytes = std::max(track.bytes, samples); // one mu-law byte per sample
+            store.updateTrackStats(track);
+            recovered.insert(track.track + QStringLiteral("_ms"), samples * 1000 / info->format.sampleRate);
+        }
+        store.appendEvent(storage::CallEvent{
+            0, callSid, QDateTime::currentDateTimeUtc(), QStringLiteral("stream.recovered"), recovered});
+        log(QStringLiteral("recovery: stream %1 of %2 interrupted; %3")
+                .arg(interrupted.streamSid,
+                     callSid,
+                     QString::fromUtf8(QJsonDocument(recovered).toJson(QJsonDocument::Compact))));
+    }
+    return audio;
+}
+
+} // namespace
 
 Core::Core(CoreOptions options, QObject* parent)
     : QObject(parent)
@@ -93,8 +148,20 @@ Result<quint16> Core::start()
         if (history.ok()) {
             const auto live = history.value()->liveCalls();
             if (live.ok()) {
-                for (const storage::CallRecord& record : live.value())
-                    restored.append(fromRecord(record));
+                for (const storage::CallRecord& record : live.value()) {
+                    calls::Call call = fromRecord(record);
+                    const bool audio =
+                        recoverStreams(*history.value(), *m_storage, call.callSid, [this](const QString& line) {
+                            emit logLine(line);
+                        });
+                    // Its streams died with the old process; a call whose WAVs hold audio was answered.
+                    if (call.state == calls::CallState::Streaming ||
+                        (audio && call.state == calls::CallState::Ringing)) {
+                        call.state = calls::CallState::InProgress;
+                        m_storage->upsertCall(toRecord(call));
+                    }
+                    restored.append(call);
+                }
             }
         }
         m_recovery.restoredCalls = int(restored.size());
@@ -219,20 +286,44 @@ void Core::stop()
         delete m_tunnel;
         m_tunnel = nullptr;
     }
+    bool networkStuck = false;
     if (m_networkThread) {
         if (m_networkThread->isRunning()) {
-            QMetaObject::invokeMethod(m_network, &NetworkSide::stop, Qt::BlockingQueuedConnection);
-            const QString summary = m_network->stopSummary(); // written on the network thread before stop() returned
-            if (!summary.isEmpty())
-                emit logLine(summary);
-            m_networkThread->quit();
-            m_networkThread->wait();
+            // Bounded: a network thread that does not get to it in time is left behind.
+            const auto stopped = std::make_shared<QSemaphore>();
+            QMetaObject::invokeMethod(
+                m_network,
+                [network = m_network, stopped] {
+                    network->stop();
+                    stopped->release();
+                },
+                Qt::QueuedConnection);
+            if (stopped->tryAcquire(1, kNetworkStopTimeoutMs)) {
+                const QString summary = m_network->stopSummary(); // written before the release
+                if (!summary.isEmpty())
+                    emit logLine(summary);
+                m_networkThread->quit();
+                networkStuck = !m_networkThread->wait(kNetworkStopTimeoutMs);
+            } else {
+                networkStuck = true;
+            }
+        }
+        if (networkStuck) {
+            emit logLine(QStringLiteral("network thread did not stop within %1 ms; exiting without it (open "
+                                        "captures are repaired at the next start)")
+                             .arg(kNetworkStopTimeoutMs));
+            // It may still use these: leave them to the end of the process.
+            (void)m_networkThread.release();
         }
         m_network = nullptr;
         m_networkThread.reset();
     }
     m_demoCalls.reset();
     m_history.reset();
+    if (m_storage && networkStuck) {
+        m_storage->close(); // refuses the stuck thread's later writes; the object must outlive it
+        (void)m_storage.release();
+    }
     if (m_storage) {
         m_storage->flush();
         m_storage->close();

@@ -72,8 +72,9 @@ public:
     explicit Core(CoreOptions options, QObject* parent = nullptr);
     ~Core() override;
 
-    /// Opens storage, repairs captures left open by a crash, restores live calls, starts the
-    /// listener. Fails with a one-line reason.
+    /// Opens storage, repairs captures left open by a crash, restores live calls (a stream that
+    /// was running is marked `interrupted`, its track statistics rebuilt from what its WAVs hold,
+    /// and the call is no longer `streaming`), starts the listener. Fails with a one-line reason.
     Result<quint16> start();
     /// The ordered shutdown, without blocking the event loop: first puts the Twilio number's own
     /// settings back (--restore-number-on-exit; at most 20 s, answered or not), then stop(), then
@@ -82,7 +83,9 @@ public:
     void shutdown();
     /// Closes media sessions (finishing their files), stops the listener, and commits
     /// everything queued, now: demo calls are hung up, the tunnel stopped, a number update not
-    /// restored (use shutdown() for that). Safe to call twice.
+    /// restored (use shutdown() for that). Safe to call twice. Bounded: if the network thread
+    /// has not stopped within 10 s it is left to the end of the process (its captures are
+    /// repaired at the next start), so a SIGTERM always ends headless mode.
     void stop();
 
     quint16 port() const { return m_port; }

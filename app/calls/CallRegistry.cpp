@@ -405,6 +405,11 @@ Result<Call> CallRegistry::bindStream(const QString& callSid, const QByteArray& 
     if (token.isEmpty() || !twilio::signature::constantTimeEquals(token, call.token))
         return makeError(QStringLiteral("bad-token"),
                          QStringLiteral("stream for %1 did not present the call's token").arg(callSid));
+    // One connection per stream (app/twilio/PROTOCOL.md §5.4): a second one would take over the
+    // live stream's captures.
+    if (call.activeStreams.contains(streamSid))
+        return makeError(QStringLiteral("stream-already-bound"),
+                         QStringLiteral("stream %1 is already live on another connection").arg(streamSid));
     call.activeStreams.insert(streamSid);
     setState(call, CallState::Streaming);
     emit callChanged(call);

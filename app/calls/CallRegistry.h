@@ -43,7 +43,8 @@ struct Call
 /// Something that happened to a call, in arrival order. `kind` names are stable (stored and
 /// shown): webhook.voice, status.<CallStatus>, status.stale, recording.<status>, chunk,
 /// transcription.<event>, stream-status.<event>, stream.start, stream.stop, dtmf, mark,
-/// stream.rejected, stream.closed.
+/// stream.rejected, stream.closed, and from media sessions stream.invalid-message,
+/// stream.protocol-warning, stream.discontinuity, stream.capture-stopped (see MediaSession).
 struct CallEvent
 {
     QString callSid;
@@ -85,7 +86,8 @@ public:
     QList<Call> calls() const { return m_calls.values(); }
 
     /// Media sessions: binds a stream to its call. Fails (with a reason for the close frame) when
-    /// the call is unknown, over, or the token does not match.
+    /// the call is unknown, over, the token does not match, or the stream is already bound and
+    /// not yet ended (one live binding per stream).
     Result<Call> bindStream(const QString& callSid, const QByteArray& token, const QString& streamSid);
     /// True when the call's flow uses a bidirectional <Connect><Stream>.
     bool isBidirectional(const QString& callSid) const;

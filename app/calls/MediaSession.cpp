@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTimer>
 #include <QWebSocket>
 #include <bit>
@@ -19,6 +20,9 @@ using twilio::MediaTrack;
 constexpr qint64 kSamplesPerMs = 8;         // 8 kHz
 constexpr qint64 kToleranceSamples = 2 * 8; // 2 ms of timestamp jitter is not a gap
 constexpr qsizetype kRecentSequences = 512; // window for duplicate detection (at least this many)
+constexpr qsizetype kFrameBytes = 160;      // 20 ms of 8 kHz mu-law, Twilio's frame (PROTOCOL.md §5.2)
+// Media offsets are clamped to this before they become sample counts (no overflow at 8 per ms).
+constexpr qint64 kMaxOffsetMs = qint64(1) << 58;
 
 int trackIndex(MediaTrack t)
 {
@@ -66,6 +70,7 @@ MediaSession::MediaSession(
     // The writers flush by audio time; this also flushes by wall time, so a stream that goes
     // quiet (or a process killed right after a burst) loses at most one interval.
     auto* flusher = new QTimer(this);
+    flusher->setTimerType(Qt::PreciseTimer);
     connect(flusher, &QTimer::timeout, this, [this] {
         for (Track& tr : m_tracks) {
             if (tr.wav)
@@ -83,6 +88,11 @@ MediaSession::~MediaSession()
 TrackStats MediaSession::stats(MediaTrack which) const
 {
     return m_tracks[trackIndex(which)].stats;
+}
+
+qint64 MediaSession::discontinuities(MediaTrack which) const
+{
+    return m_tracks[trackIndex(which)].discontinuities;
 }
 
 void DecodeLatency::add(qint64 ns)
@@ -135,6 +145,20 @@ void MediaSession::reportMalformed(const Error& error)
     }
 }
 
+void MediaSession::warnOnce(const QString& problem, const QString& reason, bool dropped)
+{
+    if (!m_bound || m_warned.contains(problem))
+        return;
+    m_warned.insert(problem);
+    qCWarning(log::app).noquote() << "media: stream" << m_start.streamSid << "-" << reason;
+    QJsonObject detail{{QStringLiteral("stream_sid"), m_start.streamSid},
+                       {QStringLiteral("problem"), problem},
+                       {QStringLiteral("reason"), reason}};
+    if (dropped) // a message Twilio would not send: its 31951 case (app/twilio/PROTOCOL.md §5.1)
+        detail.insert(QStringLiteral("code"), 31951);
+    m_registry->recordEvent(m_start.callSid, QStringLiteral("stream.protocol-warning"), detail);
+}
+
 void MediaSession::handleText(const QString& text)
 {
     QElapsedTimer arrival;
@@ -155,10 +179,12 @@ void MediaSession::handleText(const QString& text)
     }
     const twilio::TwilioMessage& message = parsed.value();
     if (const auto* media = std::get_if<twilio::MediaMessage>(&message)) {
-        if (m_bound)
+        if (m_bound) {
             handleMedia(*media, arrival);
-        else
+        } else {
+            ++m_mediaBeforeStart; // reported on the call once the stream binds
             reportMalformed(makeError(QStringLiteral("media-before-start"), QStringLiteral("media before start")));
+        }
         return;
     }
     if (std::holds_alternative<twilio::ConnectedMessage>(message)) {
@@ -178,6 +204,15 @@ void MediaSession::handleText(const QString& text)
         return;
     }
     if (const auto* dtmf = std::get_if<twilio::DtmfMessage>(&message)) {
+        // One key: 0-9, * or #, and the A-D of a full keypad (app/twilio/PROTOCOL.md §5.2).
+        static const QRegularExpression oneKey(QStringLiteral("\\A[0-9*#A-Da-d]\\z"));
+        if (!oneKey.match(dtmf->digit).hasMatch()) {
+            warnOnce(QStringLiteral("dtmf-digit"),
+                     QStringLiteral("dtmf digit \"%1\"%2 is not one key; dropped")
+                         .arg(dtmf->digit.left(20), dtmf->digit.size() > 20 ? QStringLiteral("...") : QString()),
+                     true);
+            return;
+        }
         m_registry->recordEvent(m_start.callSid,
                                 QStringLiteral("dtmf"),
                                 QJsonObject{{QStringLiteral("stream_sid"), m_start.streamSid},
@@ -190,6 +225,14 @@ void MediaSession::handleText(const QString& text)
                                             {QStringLiteral("name"), mark->name},
                                             {QStringLiteral("sequence"), mark->sequenceNumber}});
     } else if (const auto* stop = std::get_if<twilio::StopMessage>(&message)) {
+        if (stop->callSid != m_start.callSid) {
+            // Not this stream's call: it neither stops this stream nor touches that call.
+            warnOnce(QStringLiteral("stop-call"),
+                     QStringLiteral("stop names call %1, but this stream belongs to %2; ignored")
+                         .arg(stop->callSid.left(40), m_start.callSid),
+                     true);
+            return;
+        }
         handleStop(*stop);
     }
 }
@@ -227,6 +270,7 @@ void MediaSession::handleStart(const twilio::StartMessage& start)
         audio::WavWriter::Options options;
         options.flushIntervalMs = m_limits.wavFlushIntervalMs;
         options.replaceExisting = true;
+        options.maxDataBytes = m_limits.maxWavDataBytes;
         if (!tr.wav->open(tr.stats.wavPath, options)) {
             qCWarning(log::app).noquote()
                 << "media: cannot capture" << tr.stats.wavPath << "-" << tr.wav->errorString();
@@ -251,6 +295,11 @@ void MediaSession::handleStart(const twilio::StartMessage& start)
     // After bound(): storage must have the stream row before its tracks' statistics.
     for (MediaTrack t : start.tracks)
         emit statsChanged(track(t).stats);
+    if (m_mediaBeforeStart > 0) {
+        warnOnce(QStringLiteral("media-before-start"),
+                 QStringLiteral("%1 media message(s) arrived before start; dropped").arg(m_mediaBeforeStart),
+                 true);
+    }
 }
 
 MediaSession::Track& MediaSession::track(MediaTrack which)
@@ -294,35 +343,100 @@ void MediaSession::handleMedia(const twilio::MediaMessage& media, const QElapsed
     if (m_tap)
         m_tap(m_start.callSid, media.track, m_pcm.data(), samples);
 
-    // Place the frame by its timestamp so the file stays aligned with the call's time line.
-    if (tr.firstTimestamp < 0) {
-        tr.firstTimestamp = media.timestamp;
-        tr.expectedTimestamp = media.timestamp;
+    if (samples != kFrameBytes) {
+        warnOnce(QStringLiteral("frame-size"),
+                 QStringLiteral("a media payload of %1 bytes (Twilio's frames are %2 bytes, 20 ms); kept")
+                     .arg(samples)
+                     .arg(kFrameBytes),
+                 false);
     }
-    const qint64 target = (media.timestamp - tr.firstTimestamp) * kSamplesPerMs;
+
+    if (!place(tr, media.timestamp, media.track))
+        return;
+    if (tr.wav && !tr.wav->append(m_pcm.data(), samples))
+        stopCapture(tr);
+    s.samplesWritten += samples;
+}
+
+bool MediaSession::place(Track& tr, qint64 timestamp, MediaTrack which)
+{
+    // Place the frame by its timestamp so the file stays aligned with the call's time line, within
+    // the bounds of MediaLimits::maxTimestampLeadMs.
+    TrackStats& s = tr.stats;
+    const qint64 now = m_clock.elapsed();
+    if (!tr.placing) {
+        tr.placing = true;
+        tr.originTimestamp = timestamp;
+        tr.firstArrivalMs = now;
+    }
+    // Timestamps have at most 18 digits and the origin is one minus the audio written: no overflow.
+    const qint64 offsetMs = timestamp - tr.originTimestamp;
+    const qint64 target = std::clamp(offsetMs, -kMaxOffsetMs, kMaxOffsetMs) * kSamplesPerMs;
+    const qint64 lead = qint64(m_limits.maxTimestampLeadMs) * kSamplesPerMs;
+    const qint64 silenceAllowed = (now - tr.firstArrivalMs) * kSamplesPerMs + lead - tr.silenceSamples;
+    const qint64 gap = target - s.samplesWritten;
+    if ((gap > kToleranceSamples && gap > silenceAllowed) || gap < -lead) {
+        // A discontinuity: no fill; this frame goes right after the audio before it, and the
+        // following frames are placed relative to it.
+        const qint64 writtenMs = s.samplesWritten / kSamplesPerMs;
+        tr.originTimestamp = timestamp - writtenMs;
+        if (++tr.discontinuities == 1) {
+            const qint64 jumpMs = offsetMs - writtenMs;
+            qCWarning(log::app).noquote()
+                << "media: stream" << m_start.streamSid << twilio::toWireString(which) << "timestamp" << timestamp
+                << "jumps" << jumpMs << "ms from its time line; placed without a gap";
+            m_registry->recordEvent(m_start.callSid,
+                                    QStringLiteral("stream.discontinuity"),
+                                    QJsonObject{{QStringLiteral("stream_sid"), m_start.streamSid},
+                                                {QStringLiteral("track"), twilio::toWireString(which)},
+                                                {QStringLiteral("timestamp"), timestamp},
+                                                {QStringLiteral("jump_ms"), jumpMs},
+                                                {QStringLiteral("filled_ms"), 0},
+                                                {QStringLiteral("max_lead_ms"), m_limits.maxTimestampLeadMs}});
+        }
+        return true;
+    }
     if (target + kToleranceSamples < s.samplesWritten) {
         ++s.late;
-        return;
+        return false;
     }
-    if (target > s.samplesWritten + kToleranceSamples) {
-        const qint64 missing = target - s.samplesWritten;
+    if (gap > kToleranceSamples) {
         ++s.gaps;
-        s.missingMs += missing / kSamplesPerMs;
-        if (tr.wav) {
-            static const std::array<int16_t, 800> silence{};
-            for (qint64 left = missing; left > 0;) {
-                const qint64 n = std::min<qint64>(left, qint64(silence.size()));
-                tr.wav->append(silence.data(), qsizetype(n));
-                left -= n;
-            }
+        s.missingMs += gap / kSamplesPerMs;
+        tr.silenceSamples += gap;
+        writeSilence(tr, gap);
+        s.samplesWritten += gap;
+    }
+    return true;
+}
+
+bool MediaSession::writeSilence(Track& tr, qint64 samples)
+{
+    static const std::array<int16_t, 800> silence{};
+    for (qint64 left = samples; left > 0 && tr.wav;) {
+        const qint64 n = std::min<qint64>(left, qint64(silence.size()));
+        if (!tr.wav->append(silence.data(), qsizetype(n))) {
+            stopCapture(tr);
+            return false;
         }
-        s.samplesWritten += missing;
+        left -= n;
     }
-    if (tr.wav && !tr.wav->append(m_pcm.data(), samples)) {
-        qCWarning(log::app).noquote() << "media: capture of" << s.wavPath << "failed:" << tr.wav->errorString();
-        tr.wav.reset();
-    }
-    s.samplesWritten += samples;
+    return true;
+}
+
+void MediaSession::stopCapture(Track& tr)
+{
+    const Error error = tr.wav->error();
+    qCWarning(log::app).noquote() << "media: capture of" << tr.stats.wavPath << "stopped:" << error.message;
+    tr.wav->close(); // a valid file of what was written
+    tr.wav.reset();
+    m_registry->recordEvent(m_start.callSid,
+                            QStringLiteral("stream.capture-stopped"),
+                            QJsonObject{{QStringLiteral("stream_sid"), m_start.streamSid},
+                                        {QStringLiteral("track"), tr.stats.track},
+                                        {QStringLiteral("code"), error.code},
+                                        {QStringLiteral("reason"), error.message},
+                                        {QStringLiteral("wav_path"), tr.stats.wavPath}});
 }
 
 void MediaSession::handleStop(const twilio::StopMessage& stop)

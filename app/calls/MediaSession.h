@@ -57,8 +57,26 @@ struct MediaLimits
 {
     double messagesPerSecond = 400; ///< both tracks at 50 frames/s plus marks, with headroom
     double messageBurst = 800;
-    int startTimeoutMs = 10000;   ///< `start` must arrive this soon after the upgrade
-    int wavFlushIntervalMs = 200; ///< what a crash can lose of the live capture
+    int startTimeoutMs = 10000; ///< `start` must arrive this soon after the upgrade
+    /// Crash contract of the live capture: a kill -9 at any moment loses less than this much of
+    /// each track's audio (timeline time, silence included). Each track's WavWriter hands its
+    /// buffer to the OS as soon as it holds this much audio (see WavWriter::Options), so what is
+    /// buffered is always less; the session also flushes every track this often by the wall clock,
+    /// so a stream that goes quiet is on disk within this time. The next start repairs the header.
+    int wavFlushIntervalMs = 100;
+    /// How far media time may outrun the wall clock. Frames are placed by their timestamps and
+    /// gaps filled with silence, but the silence written to a track never exceeds the wall-clock
+    /// time since the track's first frame plus this lead; and a frame whose place was written
+    /// more than this long ago is not "late" either. A frame outside those bounds is a
+    /// discontinuity: nothing is filled, the frame goes right after the audio before it, and later
+    /// frames are placed relative to it. The first discontinuity of each track is reported
+    /// (`stream.discontinuity`), the rest counted. So a sender's timestamps can never make the
+    /// app write more than real time's worth of silence, whatever they say.
+    int maxTimestampLeadMs = 10000;
+    /// Largest capture per track (data bytes; at most WAV's 4 GiB header limit). When a track
+    /// reaches it, its WAV is closed as a valid file, `stream.capture-stopped` is reported once,
+    /// and the stream goes on without capture (statistics still count).
+    qint64 maxWavDataBytes = audio::kMaxWavDataBytes;
 };
 
 /// One Media Streams WebSocket: binds to its call on `start` (callSid + the call's token in
@@ -66,7 +84,12 @@ struct MediaLimits
 /// `<audioDir>/<CallSid>/<StreamSid>-<track>.wav` as it arrives, turns `dtmf`/`mark`/`stop` into
 /// call events, and on bidirectional streams sends `media`/`mark`/`clear`. A malformed message is
 /// counted and reported once (Twilio's 31951 rule) and never ends the stream; a flood or a stream
-/// that never binds is closed with a reason.
+/// that never binds is closed with a reason, and so is a second connection presenting a stream
+/// that is already live (CallRegistry::bindStream). Protocol slips that are not malformed JSON
+/// are reported once per stream and kind as `stream.protocol-warning` (`problem`): `frame-size`
+/// (a payload other than 160 bytes = 20 ms; kept, app/twilio/PROTOCOL.md §5.2), `dtmf-digit` (a
+/// digit that is not one key; dropped), `stop-call` (a `stop` naming another call; ignored, the
+/// stream goes on) and `media-before-start` (dropped, reported once the stream binds).
 ///
 /// Lives on the network thread with its socket.
 class MediaSession : public QObject
@@ -91,6 +114,8 @@ public:
     bool isBidirectional() const { return m_bidirectional; }
     TrackStats stats(twilio::MediaTrack track) const;
     qint64 malformedMessages() const { return m_malformed; }
+    /// Frames of the track that were a discontinuity (see MediaLimits::maxTimestampLeadMs).
+    qint64 discontinuities(twilio::MediaTrack track) const;
     void setFrameTap(FrameTap tap) { m_tap = std::move(tap); }
 
     /// Bidirectional streams only: queue audio (raw mu-law) / a mark / clear at Twilio.
@@ -115,8 +140,11 @@ private:
     {
         TrackStats stats;
         std::unique_ptr<audio::WavWriter> wav;
-        qint64 firstTimestamp = -1;
-        qint64 expectedTimestamp = -1;
+        bool placing = false;       ///< the first frame arrived: the time line below is set
+        qint64 originTimestamp = 0; ///< media timestamp of sample 0 of the file
+        qint64 firstArrivalMs = 0;  ///< m_clock time of the first frame
+        qint64 silenceSamples = 0;  ///< silence written to fill gaps
+        qint64 discontinuities = 0;
     };
 
     void handleText(const QString& text);
@@ -126,6 +154,13 @@ private:
     void handleStop(const twilio::StopMessage& stop);
     void reject(const QString& reason);
     void reportMalformed(const Error& error);
+    /// A stream.protocol-warning on the call, once per `problem` and stream.
+    void warnOnce(const QString& problem, const QString& reason, bool dropped);
+    /// Places a frame of `samples` on the track's time line; returns false when it is too late.
+    bool place(Track& tr, qint64 timestamp, twilio::MediaTrack which);
+    bool writeSilence(Track& tr, qint64 samples);
+    /// After a write error or the size limit: closes the file (valid) and reports it once.
+    void stopCapture(Track& tr);
     Track& track(twilio::MediaTrack which);
     bool send(const QByteArray& json);
 
@@ -143,6 +178,8 @@ private:
     bool m_bidirectional = false;
     bool m_finished = false;
     bool m_reportedMalformed = false;
+    qint64 m_mediaBeforeStart = 0;
+    QSet<QString> m_warned;
     qint64 m_malformed = 0;
     qint64 m_maxSequence = 0;
     QSet<qint64> m_recentSequences;
