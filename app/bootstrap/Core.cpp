@@ -8,6 +8,7 @@
 #include "common/Logging.h"
 #include "storage/HistoryQueries.h"
 #include "storage/HistoryReader.h"
+#include "storage/PrivateFiles.h"
 #include "storage/Storage.h"
 #include "tunnel/TunnelSupervisor.h"
 
@@ -99,10 +100,18 @@ Result<quint16> Core::start()
 {
     if (m_started)
         return m_port;
-    if (!QDir().mkpath(m_options.dataDir) || !QDir().mkpath(audioDir()) ||
-        !QDir().mkpath(QDir(m_options.dataDir).filePath(QStringLiteral("recordings"))))
-        return makeError(QStringLiteral("data-dir"),
-                         QStringLiteral("cannot create the data folder %1").arg(m_options.dataDir));
+    // The data folder holds stream tokens, numbers, transcripts and audio: owner only, whatever
+    // the umask. Files other parts create later (WAV captures, state files) start private too.
+    storage::restrictUmask();
+    const auto folder =
+        storage::preparePrivateFolder(m_options.dataDir,
+                                      {QStringLiteral("audio"), QStringLiteral("recordings"), QStringLiteral("flows")},
+                                      {QStringLiteral("switchboard.sqlite*"), QStringLiteral("*.json")});
+    if (!folder.ok())
+        return folder.error();
+    if (folder->tightened > 0)
+        emit logLine(
+            QStringLiteral("data folder: %1 file(s) and folder(s) made private to their owner").arg(folder->tightened));
 
     m_storage = std::make_unique<storage::Storage>();
     const auto opened = m_storage->open(databasePath());

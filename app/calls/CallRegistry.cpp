@@ -6,6 +6,8 @@
 #include "twilio/Signature.h"
 #include "twilio/WebhookParams.h"
 
+#include <QElapsedTimer>
+
 namespace sb::calls {
 namespace {
 
@@ -89,6 +91,14 @@ CallRegistry::CallRegistry(FlowLibrary flows, QString activeFlow, QObject* paren
     , m_flows(std::move(flows))
     , m_activeFlow(std::move(activeFlow))
     , m_tokens(randomHexToken)
+    , m_clock([] {
+        static const QElapsedTimer started = [] {
+            QElapsedTimer t;
+            t.start();
+            return t;
+        }();
+        return started.elapsed();
+    })
 {
     qRegisterMetaType<sb::calls::Call>();
     qRegisterMetaType<sb::calls::CallEvent>();
@@ -129,6 +139,7 @@ const Call* CallRegistry::find(const QString& callSid) const
 
 WebhookReply CallRegistry::handle(const WebhookRequest& request)
 {
+    sweep();
     switch (request.route) {
     case webhook::Route::Voice:
         return onVoice(request);
@@ -171,6 +182,8 @@ void CallRegistry::setState(Call& call, CallState state)
     if (call.state == CallState::Streaming && state == CallState::InProgress)
         return;
     call.state = state;
+    if (isTerminal(state))
+        m_finished.emplace_back(m_clock(), call.callSid);
 }
 
 const Flow& CallRegistry::flowFor(const Call& call) const
@@ -207,6 +220,14 @@ WebhookReply CallRegistry::onVoice(const WebhookRequest& request)
     if (!parsed.ok())
         return badRequest(parsed.error());
     const twilio::CallParams& p = parsed->call;
+    if (isEvicted(p.callSid)) {
+        // Over and gone from memory: no new stream, no new token, nothing stored but the event.
+        emitEvent(p.callSid,
+                  QStringLiteral("webhook.voice"),
+                  QJsonObject{{QStringLiteral("call_status"), twilio::toWireString(p.callStatus)},
+                              {QStringLiteral("note"), QStringLiteral("the call had already finished")}});
+        return twimlReply(emptyTwiml());
+    }
     Call& call = ensureCall(p.callSid, p.accountSid);
     call.from = p.from;
     call.to = p.to;
@@ -240,13 +261,6 @@ WebhookReply CallRegistry::onStatus(const WebhookRequest& request)
     if (!parsed.ok())
         return badRequest(parsed.error());
     const twilio::CallStatusCallback& cb = parsed.value();
-    Call& call = ensureCall(cb.call.callSid, cb.call.accountSid);
-    if (call.from.isEmpty())
-        call.from = cb.call.from;
-    if (call.to.isEmpty())
-        call.to = cb.call.to;
-    if (call.direction.isEmpty())
-        call.direction = twilio::toWireString(cb.call.direction);
     const QString status = twilio::toWireString(cb.call.callStatus);
     QJsonObject detail{{QStringLiteral("call_status"), status}};
     if (cb.sequenceNumber)
@@ -255,6 +269,15 @@ WebhookReply CallRegistry::onStatus(const WebhookRequest& request)
         detail.insert(QStringLiteral("call_duration"), *cb.callDuration);
     if (cb.sipResponseCode)
         detail.insert(QStringLiteral("sip_response_code"), *cb.sipResponseCode);
+    if (isEvicted(cb.call.callSid))
+        return lateStatus(cb.call.callSid, status, detail, cb.sequenceNumber);
+    Call& call = ensureCall(cb.call.callSid, cb.call.accountSid);
+    if (call.from.isEmpty())
+        call.from = cb.call.from;
+    if (call.to.isEmpty())
+        call.to = cb.call.to;
+    if (call.direction.isEmpty())
+        call.direction = twilio::toWireString(cb.call.direction);
 
     if (cb.sequenceNumber && *cb.sequenceNumber <= call.lastStatusSequence) {
         detail.insert(QStringLiteral("newest_sequence"), call.lastStatusSequence);
@@ -308,7 +331,8 @@ WebhookReply CallRegistry::onRecording(const WebhookRequest& request)
     if (!parsed.ok())
         return badRequest(parsed.error());
     const auto& cb = parsed.value();
-    ensureCall(cb.callSid, cb.accountSid);
+    if (!isEvicted(cb.callSid))
+        ensureCall(cb.callSid, cb.accountSid);
     QJsonObject detail{{QStringLiteral("recording_sid"), cb.recordingSid},
                        {QStringLiteral("status"), twilio::toWireString(cb.status)}};
     if (cb.recordingUrl)
@@ -331,20 +355,23 @@ WebhookReply CallRegistry::onProcessVoice(const WebhookRequest& request)
     if (!parsed.ok())
         return badRequest(parsed.error());
     const auto& action = parsed.value();
-    Call& call = ensureCall(action.call.callSid, action.call.accountSid);
-    ++call.chunks;
-    QJsonObject detail{{QStringLiteral("chunk"), call.chunks}, {QStringLiteral("recording_url"), action.recordingUrl}};
+    auto evicted = m_evicted.find(action.call.callSid);
+    Call* live = evicted == m_evicted.end() ? &ensureCall(action.call.callSid, action.call.accountSid) : nullptr;
+    const int chunk = live ? ++live->chunks : ++evicted->chunks;
+    QJsonObject detail{{QStringLiteral("chunk"), chunk}, {QStringLiteral("recording_url"), action.recordingUrl}};
     if (action.recordingDuration)
         detail.insert(QStringLiteral("duration"), *action.recordingDuration);
     if (action.digits)
         detail.insert(QStringLiteral("digits"), *action.digits);
     if (action.recordingSid)
         detail.insert(QStringLiteral("recording_sid"), *action.recordingSid);
-    emitEvent(call.callSid, QStringLiteral("chunk"), detail);
-    emit callChanged(call);
-    if (action.endedByHangup() || isTerminal(call.state))
+    emitEvent(action.call.callSid, QStringLiteral("chunk"), detail);
+    if (!live)
+        return twimlReply(emptyTwiml()); // evicted: the call is over
+    emit callChanged(*live);
+    if (action.endedByHangup() || isTerminal(live->state))
         return twimlReply(emptyTwiml());
-    return twimlReply(chunkTwiml(flowFor(call), contextFor(call)));
+    return twimlReply(chunkTwiml(flowFor(*live), contextFor(*live)));
 }
 
 WebhookReply CallRegistry::onTranscription(const WebhookRequest& request)
@@ -353,7 +380,8 @@ WebhookReply CallRegistry::onTranscription(const WebhookRequest& request)
     if (!parsed.ok())
         return badRequest(parsed.error());
     const auto& cb = parsed.value();
-    ensureCall(cb.callSid, cb.accountSid);
+    if (!isEvicted(cb.callSid))
+        ensureCall(cb.callSid, cb.accountSid);
     QJsonObject detail{{QStringLiteral("transcription_sid"), cb.transcriptionSid}};
     if (cb.sequenceId)
         detail.insert(QStringLiteral("sequence"), *cb.sequenceId);
@@ -384,7 +412,8 @@ WebhookReply CallRegistry::onStreamStatus(const WebhookRequest& request)
     if (!parsed.ok())
         return badRequest(parsed.error());
     const auto& cb = parsed.value();
-    ensureCall(cb.callSid, cb.accountSid);
+    if (!isEvicted(cb.callSid))
+        ensureCall(cb.callSid, cb.accountSid);
     QJsonObject detail{{QStringLiteral("stream_sid"), cb.streamSid}};
     if (cb.streamName)
         detail.insert(QStringLiteral("name"), *cb.streamName);
@@ -397,6 +426,8 @@ WebhookReply CallRegistry::onStreamStatus(const WebhookRequest& request)
 Result<Call> CallRegistry::bindStream(const QString& callSid, const QByteArray& token, const QString& streamSid)
 {
     auto it = m_calls.find(callSid);
+    if (it == m_calls.end() && isEvicted(callSid))
+        return makeError(QStringLiteral("call-ended"), QStringLiteral("call %1 has ended").arg(callSid));
     if (it == m_calls.end())
         return makeError(QStringLiteral("unknown-call"), QStringLiteral("no call %1 is known").arg(callSid));
     Call& call = it.value();
@@ -436,6 +467,55 @@ void CallRegistry::streamEnded(const QString& callSid, const QString& streamSid,
               QStringLiteral("stream.closed"),
               QJsonObject{{QStringLiteral("stream_sid"), streamSid}, {QStringLiteral("reason"), reason}});
     emit callChanged(call);
+}
+
+void CallRegistry::sweep()
+{
+    const qint64 now = m_clock();
+    std::vector<QString> streaming;
+    while (!m_finished.empty() && now - m_finished.front().first >= m_retention.finishedMs) {
+        const QString sid = std::move(m_finished.front().second);
+        m_finished.pop_front();
+        auto it = m_calls.find(sid);
+        if (it == m_calls.end() || !isTerminal(it->state))
+            continue;
+        if (!it->activeStreams.isEmpty()) {
+            streaming.push_back(sid); // its media session still needs it: look again later
+            continue;
+        }
+        m_evicted.insert(sid, Tombstone{now, it->lastStatusSequence, it->chunks});
+        m_evictedOrder.emplace_back(now, sid);
+        m_calls.erase(it);
+    }
+    for (QString& sid : streaming)
+        m_finished.emplace_back(now, std::move(sid));
+    while (!m_evictedOrder.empty() && (now - m_evictedOrder.front().first >= m_retention.tombstoneMs ||
+                                       m_evicted.size() > qMax(0, m_retention.maxTombstones))) {
+        const auto& [at, sid] = m_evictedOrder.front();
+        auto it = m_evicted.find(sid);
+        if (it != m_evicted.end() && it->evictedAtMs == at)
+            m_evicted.erase(it);
+        m_evictedOrder.pop_front();
+    }
+}
+
+WebhookReply CallRegistry::lateStatus(const QString& callSid,
+                                      const QString& status,
+                                      QJsonObject detail,
+                                      std::optional<qint64> sequence)
+{
+    // As for a finished call still in memory: older sequence numbers are stale, anything else is
+    // recorded; the call stays as it ended (a terminal state is final).
+    Tombstone& tombstone = m_evicted[callSid];
+    if (sequence && *sequence <= tombstone.lastStatusSequence) {
+        detail.insert(QStringLiteral("newest_sequence"), tombstone.lastStatusSequence);
+        emitEvent(callSid, QStringLiteral("status.stale"), detail);
+        return twimlReply(emptyTwiml());
+    }
+    if (sequence)
+        tombstone.lastStatusSequence = *sequence;
+    emitEvent(callSid, QStringLiteral("status.") + status, detail);
+    return twimlReply(emptyTwiml());
 }
 
 } // namespace sb::calls

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QSet>
+#include <deque>
 #include <functional>
 
 namespace sb::calls {
@@ -53,12 +54,34 @@ struct CallEvent
     QJsonObject detail;
 };
 
+/// How long finished calls stay in memory. Storage keeps every call for good; the registry only
+/// needs a call while Twilio may still send callbacks for it.
+struct CallRetention
+{
+    /// A finished call (Completed or Failed, with no stream open) stays whole in memory this long
+    /// after it finished, so late and repeated callbacks are handled exactly as before it ended.
+    qint64 finishedMs = 60 * 1000;
+    /// Then it is evicted and only a tombstone remains (its SID, newest status SequenceNumber and
+    /// chunk count: about 150 bytes instead of a whole call), for this long and at most
+    /// maxTombstones of them (the oldest go first). After that, a callback for it is treated like
+    /// one for a call never seen (as after a restart).
+    qint64 tombstoneMs = 24LL * 3600 * 1000;
+    int maxTombstones = 100000;
+};
+
 /// The call registry: the per-call state machine fed by webhooks (through handle()) and by media
 /// sessions. It tolerates Twilio's out-of-order and repeated callbacks: status callbacks older
 /// than the newest seen SequenceNumber are recorded but change nothing, states never move
 /// backwards, and a terminal state is final. Webhooks for calls it has never seen (for example
 /// after a restart) create the call. Every change is announced by callChanged() and every event
 /// by eventRecorded(), in order, for storage to persist.
+///
+/// Finished calls are evicted from memory some time after they ended (CallRetention); the
+/// webhooks and stream events that arrive for an evicted call are still answered (200, empty
+/// TwiML: the call is over) and recorded as events (eventRecorded), with status callbacks still
+/// checked against the newest SequenceNumber (status.stale), but they neither bring the call back
+/// nor announce it again (callChanged), so the stored call row stays as it was when it ended.
+/// Evictions happen as webhooks arrive (each one sweeps what is due, in the order calls ended).
 ///
 /// Lives on the network thread (it answers webhooks synchronously).
 class CallRegistry : public QObject
@@ -67,6 +90,8 @@ class CallRegistry : public QObject
 
 public:
     using TokenGenerator = std::function<QByteArray()>;
+    /// Milliseconds on a monotonic clock (tests pass their own).
+    using Clock = std::function<qint64()>;
 
     explicit CallRegistry(FlowLibrary flows, QString activeFlow, QObject* parent = nullptr);
 
@@ -82,8 +107,18 @@ public:
     /// Puts back calls that were live when the process stopped (crash recovery).
     void restore(const QList<Call>& calls);
 
+    /// A call in memory; null for one never seen or already evicted.
     const Call* find(const QString& callSid) const;
     QList<Call> calls() const { return m_calls.values(); }
+
+    void setRetention(const CallRetention& retention) { m_retention = retention; }
+    void setClock(Clock clock) { m_clock = std::move(clock); }
+    /// Calls held in memory (live and recently finished).
+    qsizetype size() const { return m_calls.size(); }
+    /// Tombstones of evicted calls held in memory.
+    qsizetype evictedCount() const { return m_evicted.size(); }
+    /// True when the call finished and was evicted (its tombstone is still kept).
+    bool isEvicted(const QString& callSid) const { return m_evicted.contains(callSid); }
 
     /// Media sessions: binds a stream to its call. Fails (with a reason for the close frame) when
     /// the call is unknown, over, the token does not match, or the stream is already bound and
@@ -112,6 +147,17 @@ private:
     void emitEvent(const QString& callSid, const QString& kind, const QJsonObject& detail);
     FlowContext contextFor(const Call& call) const;
     const Flow& flowFor(const Call& call) const;
+    /// Evicts finished calls and drops tombstones that are due.
+    void sweep();
+    webhook::WebhookReply
+    lateStatus(const QString& callSid, const QString& status, QJsonObject detail, std::optional<qint64> sequence);
+
+    struct Tombstone
+    {
+        qint64 evictedAtMs = 0;
+        qint64 lastStatusSequence = -1;
+        int chunks = 0;
+    };
 
     FlowLibrary m_flows;
     QString m_activeFlow;
@@ -119,6 +165,13 @@ private:
     QString m_streamUrl;
     TokenGenerator m_tokens;
     QHash<QString, Call> m_calls;
+    CallRetention m_retention;
+    Clock m_clock;
+    /// (when it finished, SID), in the order calls finished.
+    std::deque<std::pair<qint64, QString>> m_finished;
+    QHash<QString, Tombstone> m_evicted;
+    /// (when it was evicted, SID), oldest first.
+    std::deque<std::pair<qint64, QString>> m_evictedOrder;
 };
 
 } // namespace sb::calls

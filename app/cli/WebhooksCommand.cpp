@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `switchboard webhooks list|show|replay`: the webhook log, like ngrok's inspector.
 #include "cli/CommandLine.h"
+#include "cli/CoreStartup.h"
 #include "cli/Output.h"
+#include "cli/SecretInput.h"
 #include "common/Version.h"
+#include "credentials/CredentialStore.h"
+#include "credentials/SecretBytes.h"
 #include "storage/HistoryQueries.h"
+#include "storage/Redaction.h"
+#include "twilio/Form.h"
+#include "twilio/Signature.h"
 #include "webhook/Webhook.h"
 
 #include <QCommandLineParser>
@@ -25,15 +32,19 @@ const QLatin1String kCommand("webhooks");
 const char* kHelp = "Usage: switchboard webhooks list [--search TEXT] [--status CODE|--errors] [--call CALLSID]\n"
                     "                                [--limit N] [--json] [--data-dir DIR]\n"
                     "       switchboard webhooks show ID [--json] [--data-dir DIR]\n"
-                    "       switchboard webhooks replay ID [--url BASE] [--data-dir DIR]\n"
+                    "       switchboard webhooks replay ID [--url BASE] [--public-url URL]\n"
+                    "                                [--auth-token-stdin] [--data-dir DIR]\n"
                     "\n"
                     "The webhook log: every request the listener received and what it answered.\n"
                     "  list     newest first; --search looks in path, query, CallSid and bodies\n"
                     "  show     one exchange with headers and bodies\n"
                     "  replay   send the stored request again (method, path, query, headers, body) to\n"
-                    "           BASE (default http://127.0.0.1:8080); the original signature is kept,\n"
-                    "           so it is valid when the public URL is unchanged. The new log entry\n"
-                    "           points back to ID.\n";
+                    "           BASE (default http://127.0.0.1:8080). The log keeps no signatures (a\n"
+                    "           stored one could be replayed by anyone who reads it), so a request whose\n"
+                    "           signature was valid is signed again with the auth token (from the\n"
+                    "           keychain, or one line on stdin with --auth-token-stdin) for URL, the\n"
+                    "           listener's public URL (default BASE); any other request is sent unsigned\n"
+                    "           and is refused again. The new log entry points back to ID.\n";
 
 bool textBody(const QByteArray& body)
 {
@@ -57,7 +68,9 @@ int runWebhooksCommand(const QStringList& arguments)
     const QCommandLineOption limit(QStringLiteral("limit"), QString(), QStringLiteral("N"), QStringLiteral("50"));
     const QCommandLineOption url(
         QStringLiteral("url"), QString(), QStringLiteral("BASE"), QStringLiteral("http://127.0.0.1:8080"));
-    parser.addOptions({help, json, dataDir, search, status, errors, call, limit, url});
+    const QCommandLineOption publicUrl(QStringLiteral("public-url"), QString(), QStringLiteral("URL"));
+    const QCommandLineOption tokenStdin(QStringLiteral("auth-token-stdin"), QString());
+    parser.addOptions({help, json, dataDir, search, status, errors, call, limit, url, publicUrl, tokenStdin});
     if (!parser.parse(QStringList{QStringLiteral("webhooks")} + arguments))
         return usageError(kCommand, parser.errorText());
     if (parser.isSet(help)) {
@@ -174,10 +187,49 @@ int runWebhooksCommand(const QStringList& arguments)
                                            "connection",
                                            "transfer-encoding",
                                            "accept-encoding",
+                                           "x-twilio-signature",
                                            QByteArray(webhook::kReplayOfHeader).toLower()};
+    QByteArray contentType;
     for (const auto& [name, value] : e.requestHeaders) {
-        if (!skipped.contains(name.toLower()) && value != "[redacted]")
+        if (name.compare("Content-Type", Qt::CaseInsensitive) == 0)
+            contentType = value;
+        if (!skipped.contains(name.toLower()) && value != storage::kRedacted)
             request.setRawHeader(name, value);
+    }
+    // Sign again what Twilio had signed: only a replay of an accepted request is accepted.
+    if (e.signatureVerdict == QLatin1String("valid")) {
+        QByteArray token;
+        credentials::SecretGuard tokenGuard(token);
+        QString problem;
+        if (parser.isSet(tokenStdin)) {
+            if (!readSecretLine(token) || token.trimmed().isEmpty())
+                problem = QStringLiteral("--auth-token-stdin: stdin gave no token");
+        } else {
+            auto stored = credentials::readAuthToken(QString(), kStartupKeychainTimeoutMs);
+            if (stored.ok())
+                token = std::move(stored.value());
+            else
+                problem = stored.error().message;
+        }
+        if (problem.isEmpty()) {
+            QString signedBase = parser.isSet(publicUrl) ? parser.value(publicUrl) : base;
+            while (signedBase.endsWith(QLatin1Char('/')))
+                signedBase.chop(1);
+            const QString signedUrl =
+                signedBase + e.path + (e.query.isEmpty() ? QString() : QLatin1Char('?') + e.query);
+            const bool form =
+                e.method == QLatin1String("POST") &&
+                contentType.split(';').constFirst().trimmed().toLower() == "application/x-www-form-urlencoded";
+            // A JSON body is signed through the bodySHA256 already in the query (app/twilio/PROTOCOL.md §3.3).
+            request.setRawHeader(
+                "X-Twilio-Signature",
+                twilio::signature::compute(
+                    token, signedUrl, form ? twilio::parseFormBody(e.requestBody) : twilio::FormParams{}));
+        } else {
+            printErrorLine(QStringLiteral("webhooks: warning: cannot sign the replay (%1); the listener will refuse it "
+                                          "unless it does not check signatures")
+                               .arg(problem));
+        }
     }
     request.setRawHeader(webhook::kReplayOfHeader, QByteArray::number(e.id));
     QNetworkAccessManager manager;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/Database.h"
 
+#include "storage/PrivateFiles.h"
 #include "storage/StorageLog.h"
 
 #include <QDir>
@@ -266,12 +267,25 @@ Result<std::unique_ptr<Database>> Database::open(const QString& path, const Data
                              path,
                              QStringLiteral("the file is not an SQLite database (it was left untouched)"));
     }
-    if (options.mode == OpenMode::ReadWrite && !info.exists()) {
-        if (!QDir().mkpath(info.absolutePath()))
+    if (options.mode == OpenMode::ReadWrite) {
+        if (!info.exists() && !makePrivateFolder(info.absolutePath()))
             return openError(
                 QStringLiteral("storage.open-failed"),
                 path,
                 QStringLiteral("cannot create the folder %1").arg(QDir::toNativeSeparators(info.absolutePath())));
+        // SQLite creates -wal and -shm with the mode of the database file: make that 0600 before
+        // SQLite sees it (created empty with 0600, or narrowed if an older version made it 0644).
+        // A file we cannot narrow (someone else's, shared with us) is still opened, with a warning.
+        if (!info.exists() && !createPrivateFile(info.absoluteFilePath()))
+            return openError(QStringLiteral("storage.open-failed"),
+                             path,
+                             QStringLiteral("cannot create it with owner-only permissions"));
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+            const QString file = info.absoluteFilePath() + QLatin1String(suffix);
+            if (QFileInfo::exists(file) && !makeFilePrivate(file))
+                qCWarning(lcStorage).noquote()
+                    << "cannot make" << QDir::toNativeSeparators(file) << "readable by its owner only";
+        }
     }
 
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))

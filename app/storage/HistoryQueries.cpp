@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/HistoryQueries.h"
 
+#include "storage/Redaction.h"
 #include "storage/SqlValues.h"
 
 #include <QJsonArray>
@@ -164,7 +165,7 @@ WebhookLogEntry readWebhook(const QSqlQuery& q)
     r.callSid = q.value(13).toString();
     r.replayOf = q.value(14).isNull() ? 0 : q.value(14).toLongLong();
     r.note = q.value(15).toString();
-    return r;
+    return redactWebhookEntry(std::move(r)); // rows of older versions were stored with their secrets
 }
 
 /// Prepares, binds and runs `sql`; on failure returns the error with `context`.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/Storage.h"
 
+#include "storage/PrivateFiles.h"
+#include "storage/Redaction.h"
 #include "storage/SqlValues.h"
 #include "storage/StorageLog.h"
 #include "storage/StorageWorker.h"
@@ -148,7 +150,7 @@ Result<int> Storage::open(const QString& path, const StorageOptions& options)
     const QFileInfo info(path);
     const QString absolute = info.absoluteFilePath();
     if (options.lockFile) {
-        if (!QDir().mkpath(info.absolutePath()))
+        if (!makePrivateFolder(info.absolutePath()))
             return makeError(
                 QStringLiteral("storage.open-failed"),
                 QStringLiteral("cannot open %1: cannot create the folder %2")
@@ -171,6 +173,8 @@ Result<int> Storage::open(const QString& path, const StorageOptions& options)
                              QStringLiteral("cannot open %1: cannot create the lock file %1.lock")
                                  .arg(QDir::toNativeSeparators(absolute)));
         }
+        // QLockFile honours the umask; the lock names this process and host, keep it private too.
+        makeFilePrivate(absolute + QStringLiteral(".lock"));
         m_lock = std::move(lockFile);
     }
     {
@@ -314,7 +318,7 @@ void Storage::updateTrackStats(const StreamTrackStats& stats)
 
 qint64 Storage::appendWebhook(const WebhookLogEntry& entry)
 {
-    return enqueue(entry);
+    return enqueue(redactWebhookEntry(entry));
 }
 
 qint64 Storage::appendTranscript(const TranscriptSegment& segment)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/StorageWorker.h"
 
+#include "storage/PrivateFiles.h"
 #include "storage/SqlValues.h"
 #include "storage/StorageLog.h"
 
@@ -465,6 +466,10 @@ bool StorageWorker::apply(const StreamTrackStats& r)
     q.bindValue(7, r.duplicates);
     q.bindValue(8, r.lateFrames);
     q.bindValue(9, text(r.wavPath));
+    // The capture was created by the audio layer with the process umask; whatever that was, the
+    // file a stored row points at is the owner's only (a stat, and a chmod at most once).
+    if (!r.wavPath.isEmpty())
+        makeFilePrivate(r.wavPath);
     return run(q);
 }
 

@@ -2,11 +2,16 @@
 // The call state machine, fed with webhooks in Twilio's order, out of order, and repeated.
 #include "TestSupport.h"
 #include "TwimlIssues.h"
+#include "bootstrap/RecordMapping.h"
 #include "calls/CallRegistry.h"
+#include "storage/HistoryQueries.h"
+#include "storage/Redaction.h"
+#include "storage/Storage.h"
 #include "twilio/Form.h"
 #include "twilio/TwimlParser.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace sb;
@@ -43,6 +48,32 @@ WebhookRequest status(const QString& callStatus, int sequence, int duration = -1
     if (duration >= 0)
         p.append({QStringLiteral("CallDuration"), QString::number(duration)});
     return request(Route::Status, p);
+}
+
+QString sidNumber(int n)
+{
+    return QStringLiteral("CA%1").arg(n, 32, 16, QLatin1Char('0'));
+}
+
+/// One whole call: answered, then completed.
+void runCall(CallRegistry& registry, const QString& sid)
+{
+    registry.handle(request(Route::Voice, sb::test::callParams(sid, QStringLiteral("ringing"))));
+    twilio::FormParams done = sb::test::callParams(sid, QStringLiteral("completed"));
+    done.append({QStringLiteral("SequenceNumber"), QStringLiteral("2")});
+    done.append({QStringLiteral("CallDuration"), QStringLiteral("12")});
+    registry.handle(request(Route::Status, done));
+}
+
+WebhookRequest recordingDone(const QString& sid)
+{
+    twilio::FormParams p{{QStringLiteral("AccountSid"), kAccount},
+                         {QStringLiteral("CallSid"), sid},
+                         {QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
+                         {QStringLiteral("RecordingStatus"), QStringLiteral("completed")},
+                         {QStringLiteral("RecordingUrl"), QStringLiteral("https://api.twilio.com/rec")},
+                         {QStringLiteral("RecordingDuration"), QStringLiteral("11")}};
+    return request(Route::Recording, p);
 }
 
 } // namespace
@@ -250,6 +281,115 @@ private slots:
         QCOMPARE(registry->find(kCall)->state, CallState::InProgress);
         QVERIFY(registry->find(kCall)->activeStreams.isEmpty());
         QVERIFY(registry->bindStream(kCall, "tok", QStringLiteral("MZnew")).ok());
+    }
+    void finishedCallsLeaveMemoryAndTheRegistryLevelsOff()
+    {
+        auto registry = makeRegistry();
+        qint64 now = 0;
+        registry->setClock([&now] { return now; });
+        registry->setRetention({/*finishedMs*/ 1000, /*tombstoneMs*/ 20000, /*maxTombstones*/ 100});
+        qsizetype largestLater = 0;
+        const int calls = 2000;
+        for (int i = 0; i < calls; ++i) {
+            runCall(*registry, sidNumber(i));
+            now += 100; // ten calls a second
+            if (i >= calls / 2)
+                largestLater = qMax(largestLater, registry->size());
+        }
+        // About ten seconds' worth of calls are finished but recent; never thousands.
+        QVERIFY2(largestLater <= 15, qPrintable(QString::number(largestLater)));
+        QVERIFY2(registry->evictedCount() <= 100, qPrintable(QString::number(registry->evictedCount())));
+        QVERIFY(registry->isEvicted(sidNumber(calls - 50)));
+        QVERIFY(registry->find(sidNumber(calls - 1)));
+    }
+
+    void aRecentFinishedCallHandlesLateCallbacksAsBefore()
+    {
+        auto registry = makeRegistry();
+        qint64 now = 0;
+        registry->setClock([&now] { return now; });
+        registry->setRetention({60000, 600000, 1000});
+        runCall(*registry, kCall);
+        now += 59000;
+        QSignalSpy events(registry.get(), &CallRegistry::eventRecorded);
+        QCOMPARE(registry->handle(status(QStringLiteral("in-progress"), 1)).status, 200);
+        QCOMPARE(events.last().at(0).value<CallEvent>().kind, QStringLiteral("status.stale"));
+        QVERIFY(registry->find(kCall));
+        QCOMPARE(registry->find(kCall)->state, CallState::Completed);
+        QVERIFY(!registry->isEvicted(kCall));
+    }
+
+    void aLateCallbackAfterEvictionIsAnsweredAndStored()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("switchboard.sqlite"));
+        storage::Storage store;
+        QVERIFY(store.open(path).ok());
+        auto registry = makeRegistry();
+        qint64 now = 0;
+        registry->setClock([&now] { return now; });
+        registry->setRetention({1000, 600000, 1000});
+        // Wired as the network side wires it.
+        QList<QString> changed;
+        connect(registry.get(), &CallRegistry::callChanged, &store, [&](const Call& c) {
+            changed << c.callSid;
+            store.upsertCall(bootstrap::toRecord(c));
+        });
+        connect(registry.get(), &CallRegistry::eventRecorded, &store, [&](const CallEvent& e) {
+            store.appendEvent(bootstrap::toRecord(e));
+            if (auto recording = bootstrap::recordingFrom(e))
+                store.upsertRecording(*recording);
+        });
+        QCOMPARE(registry->handle(request(Route::Voice, base(QStringLiteral("ringing")))).status, 200);
+        QCOMPARE(registry->handle(status(QStringLiteral("in-progress"), 1)).status, 200);
+        QCOMPARE(registry->handle(status(QStringLiteral("completed"), 3, 42)).status, 200);
+        now += 5000;
+        runCall(*registry, sidNumber(1)); // any webhook sweeps what is due
+        QVERIFY(!registry->find(kCall));
+        QVERIFY(registry->isEvicted(kCall));
+        changed.clear();
+
+        // Late and out of order: an older status, the recording, a repeated final status.
+        const auto stale = registry->handle(status(QStringLiteral("ringing"), 2));
+        QCOMPARE(stale.status, 200);
+        QVERIFY(stale.body.contains("<Response"));
+        QCOMPARE(registry->handle(recordingDone(kCall)).status, 200);
+        QCOMPARE(registry->handle(status(QStringLiteral("completed"), 4, 42)).status, 200);
+        // A late voice webhook for it gets no new stream and no new token.
+        const auto voice = registry->handle(request(Route::Voice, base(QStringLiteral("in-progress"))));
+        QCOMPARE(voice.status, 200);
+        QVERIFY(!voice.body.contains("<Stream"));
+        QVERIFY(!registry->find(kCall));
+        QVERIFY2(!changed.contains(kCall), "an evicted call was announced again (its stored row would be replaced)");
+        QVERIFY(!registry->bindStream(kCall, "0123456789abcdef0123456789abcdef", QStringLiteral("MZ1")).ok());
+
+        QVERIFY(store.flush());
+        auto history = storage::HistoryQueries::open(path);
+        QVERIFY(history.ok());
+        const auto detail = history.value()->callDetail(kCall);
+        QVERIFY(detail.ok());
+        // The stored call is the one that ended, untouched by the late callbacks...
+        QCOMPARE(detail->call.state, QStringLiteral("completed"));
+        QCOMPARE(detail->call.durationSeconds, 42);
+        QCOMPARE(detail->call.from, QStringLiteral("+14155550123"));
+        QVERIFY(detail->call.answeredAt.isValid());
+        // ...and the late callbacks are stored as its events, in order.
+        QStringList kinds;
+        for (const storage::CallEvent& e : detail->events)
+            kinds << e.kind;
+        const QStringList tail = kinds.mid(kinds.size() - 4);
+        QCOMPARE(tail,
+                 (QStringList{QStringLiteral("status.stale"),
+                              QStringLiteral("recording.completed"),
+                              QStringLiteral("status.completed"),
+                              QStringLiteral("webhook.voice")}));
+        QCOMPARE(detail->recordings.size(), 1);
+        QVERIFY(store.close());
+    }
+
+    void storageRedactsTheParameterThatCarriesTheToken()
+    {
+        QCOMPARE(QLatin1String(storage::kStreamTokenParameter), QLatin1String(kCallTokenParameter));
     }
 };
 
