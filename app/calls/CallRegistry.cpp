@@ -112,12 +112,6 @@ void CallRegistry::setUrls(const QString& publicUrl, const QString& streamUrl)
     m_streamUrl = streamUrl;
 }
 
-void CallRegistry::setActiveFlow(const QString& name)
-{
-    if (m_flows.find(name))
-        m_activeFlow = name;
-}
-
 void CallRegistry::restore(const QList<Call>& calls)
 {
     for (const Call& call : calls) {

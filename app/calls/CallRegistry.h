@@ -100,8 +100,6 @@ public:
 
     /// URLs the flows put into TwiML (follow the tunnel when it changes).
     void setUrls(const QString& publicUrl, const QString& streamUrl);
-    void setActiveFlow(const QString& name);
-    QString activeFlow() const { return m_activeFlow; }
     void setTokenGenerator(TokenGenerator generator) { m_tokens = std::move(generator); }
 
     /// Puts back calls that were live when the process stopped (crash recovery).
