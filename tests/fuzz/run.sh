@@ -16,6 +16,13 @@ all=(fuzz_media_messages fuzz_webhook_form fuzz_http_head fuzz_twiml fuzz_wav fu
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 build=build-fuzz
+# libFuzzer comes with clang's runtime libraries: Debian 12's clang and libclang-rt-14-dev.
+if ! command -v clang++ >/dev/null 2>&1 ||
+   ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' |
+     clang++ -x c++ -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1; then
+  echo "fuzz: clang++ cannot link -fsanitize=fuzzer here: install the Debian packages clang and libclang-rt-14-dev" >&2
+  exit 1
+fi
 lock=()
 [ -n "${SB_BUILD_LOCK:-}" ] && lock=(flock "$SB_BUILD_LOCK")
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
