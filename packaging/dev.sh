@@ -3,7 +3,8 @@
 # The two Quick start commands (see README):
 #   bash packaging/dev.sh run    install what is missing, build, start the app
 #   bash packaging/dev.sh test   install what is missing, build, run the whole test suite
-#                                (normal build, widget-free build, then AddressSanitizer + UBSan)
+#                                (normal build, widget-free build, AddressSanitizer + UBSan, then
+#                                10 s of each libFuzzer target, tests/fuzz/README.md)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,12 +53,14 @@ case "$cmd" in
     export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     (cd build-asan && ctest --output-on-failure -j "$jobs") | tee build-asan/ctest-summary.log
+    echo "== fuzz: every libFuzzer target briefly (clang; a crashing input is saved in build-fuzz/crashes/)"
+    bash tests/fuzz/run.sh 10
     total=0
     for log in build/ctest-summary.log build-nogui/ctest-summary.log build-asan/ctest-summary.log; do
       n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
       total=$((total + ${n:-0}))
     done
-    echo "== all tests passed (normal, widget-free and sanitizer builds)"
+    echo "== all tests passed (normal, widget-free and sanitizer builds; fuzz targets clean)"
     echo "switchboard: $total passed, 0 failed"
     ;;
   *)
