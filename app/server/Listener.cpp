@@ -165,7 +165,7 @@ void Listener::handleUpgrade(QTcpSocket* socket, const HttpHead& head)
     exchange.requestHeaders = redactHeaders(head.headers);
 
     auto refuse = [&](int status, const QByteArray& reason) {
-        ConnectionGate::reject(socket, status, reason);
+        m_gate->reject(socket, status, reason);
         exchange.status = status;
         exchange.note = QString::fromUtf8(reason);
         exchange.durationMicros = timer.nsecsElapsed() / 1000;
