@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The listener under hostile clients, over real loopback sockets: forged forwarding headers,
-// connection floods, and clients that keep sending after a refusal.
+// connection floods, clients that keep sending after a refusal, percent-encoded paths and
+// WebSocket handshakes that QWebSocketServer would refuse.
 #include "TestSupport.h"
 #include "server/Listener.h"
 #include "server/RateLimiter.h"
@@ -393,6 +394,73 @@ private slots:
             QVERIFY2(r.status == status,
                      qPrintable(QStringLiteral("run %1: got '%2'").arg(i).arg(QString::fromLatin1(r.head.left(80)))));
         }
+    }
+
+    // Finding 4: the path is checked exactly as received.
+    void percentEncodedPathIsNotTheSignedPath()
+    {
+        startListener(ListenerConfig{});
+        const twilio::FormParams params = voiceParams();
+        const QByteArray body = twilio::encodeFormBody(params);
+        const QByteArray sig = twilio::signature::compute(kToken, m_publicUrl + QStringLiteral("/voice"), params);
+        const RawResponse r = exchange(port(), post("/%76oice", body, sig));
+        QCOMPARE(r.status, 404);
+        QVERIFY(m_handled.isEmpty());
+        QTRY_VERIFY(!m_logged.isEmpty());
+        QCOMPARE(m_logged.last().path, QByteArray("/%76oice"));
+    }
+
+    void queryIsSignedExactlyAsReceived()
+    {
+        startListener(ListenerConfig{});
+        // %41 is an escaped 'A': Twilio signs the URL as it was configured, escapes included.
+        const QByteArray query = twilio::encodeFormBody(voiceParams()) + "&Note=%41%7e";
+        const QByteArray sig =
+            twilio::signature::compute(kToken, m_publicUrl + QStringLiteral("/status?") + QString::fromLatin1(query));
+        const RawResponse r = exchange(
+            port(), "GET /status?" + query + " HTTP/1.1\r\nHost: x\r\nX-Twilio-Signature: " + sig + "\r\n\r\n");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(m_handled.size(), 1);
+        QCOMPARE(m_handled[0].query, query);
+        // ...and the same request with the escape decoded is a different URL.
+        QByteArray decoded = query;
+        decoded.replace("%41%7e", "A~");
+        const RawResponse forged = exchange(
+            port(), "GET /status?" + decoded + " HTTP/1.1\r\nHost: x\r\nX-Twilio-Signature: " + sig + "\r\n\r\n");
+        QCOMPARE(forged.status, 403);
+    }
+
+    // Finding 4: a refused WebSocket handshake is logged with the status actually sent.
+    void refusedHandshakesAreLoggedWithTheStatusSent_data()
+    {
+        QTest::addColumn<QByteArray>("headers");
+        QTest::addColumn<int>("status");
+        QTest::newRow("no key") << QByteArray("Sec-WebSocket-Version: 13\r\n") << 400;
+        QTest::newRow("short key") << QByteArray("Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n") << 400;
+        QTest::newRow("old version")
+            << QByteArray("Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n") << 426;
+    }
+    void refusedHandshakesAreLoggedWithTheStatusSent()
+    {
+        QFETCH(QByteArray, headers);
+        QFETCH(int, status);
+        startListener(ListenerConfig{});
+        int accepted = 0;
+        connect(m_listener.get(), &Listener::mediaSocketAccepted, this, [&](QWebSocket* s) {
+            ++accepted;
+            s->deleteLater();
+        });
+        const QByteArray sig = twilio::signature::compute(kToken, m_listener->streamUrl());
+        const RawResponse r =
+            exchange(port(),
+                     "GET /stream HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" + headers +
+                         "X-Twilio-Signature: " + sig + "\r\n\r\n");
+        QCOMPARE(r.status, status);
+        if (status == 426)
+            QCOMPARE(r.header("Sec-WebSocket-Version"), QByteArray("13"));
+        QCOMPARE(accepted, 0);
+        QTRY_VERIFY(!m_logged.isEmpty());
+        QCOMPARE(m_logged.last().status, status);
     }
 };
 
