@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # Build: compiler, CMake, Qt 6.4 modules, QtKeychain.
-build_pkgs=(build-essential cmake ninja-build ccache pkg-config clang-format
+build_pkgs=(build-essential cmake ninja-build ccache pkg-config clang-format clang libclang-rt-14-dev
   qt6-base-dev qt6-websockets-dev qt6-multimedia-dev qt6-httpserver-dev qtkeychain-qt6-dev
   libqt6sql6-sqlite libgl-dev libspeexdsp-dev libpocketsphinx-dev libsphinxbase-dev)
 # Run: keychain (Secret Service), audio server, offline speech models.

@@ -42,6 +42,11 @@ struct CoreOptions
     /// publicUrl and everything follows it (signature checks, stream URLs in TwiML).
     QString tunnel;
     QString tunnelUrlPattern; ///< regular expression for the URL in a custom command's output
+    /// The header a reverse proxy on this machine names the real client in (`Cf-Connecting-Ip`,
+    /// `X-Forwarded-For`: its last entry, ...), trusted on requests from loopback only. Empty: the
+    /// tunnel's own header when `tunnel` is cloudflared (`Cf-Connecting-Ip`) or ngrok (the last
+    /// `X-Forwarded-For` entry), else none (every client is its TCP peer).
+    QString behindProxy;
     /// Opt-in: point this Twilio number's voice URL and status callback at the public URL, and
     /// keep following it (phoneNumber empty: off). Old values are remembered in the data folder.
     tunnel::PhoneNumberUpdaterConfig numberUpdate;

@@ -23,6 +23,7 @@ NetworkSide::NetworkSide(const CoreOptions& options, storage::Storage* storage, 
     m_listenerConfig.port = options.port;
     m_listenerConfig.publicUrl = options.publicUrl;
     m_listenerConfig.validateSignatures = options.validateSignatures;
+    m_listenerConfig.gate.trustedClientHeader = server::trustedClientHeaderFor(options.tunnel, options.behindProxy);
     m_listenerConfig.gate.rate.perAddressRate = options.requestsPerSecond;
     m_listenerConfig.gate.rate.perAddressBurst = options.requestsPerSecond * 2;
     m_listenerConfig.gate.rate.globalRate = qMax(2000.0, options.requestsPerSecond * 40);

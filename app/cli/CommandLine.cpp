@@ -84,13 +84,17 @@ QString helpText()
                "                          ngrok, command:'CMD {port}', url:https://... (also\n"
                "                          cloudflared:PATH / ngrok:PATH for another binary).\n"
                "  --tunnel-url-pattern RE Regular expression for the URL in a command's output.\n"
+               "  --behind-proxy HEADER   A reverse proxy on this machine names the client in\n"
+               "                          HEADER (Cf-Connecting-Ip; X-Forwarded-For: its last\n"
+               "                          entry); trusted on loopback requests only. Without it\n"
+               "                          only --tunnel cloudflared/ngrok's own header is.\n"
                "  --update-number NUMBER  Point this Twilio number (PN... or +E.164) at the public\n"
                "                          URL (/voice, /status) and follow it; old values are kept.\n"
                "  --restore-number-on-exit  Put the number's own settings back when stopping.\n"
                "  --account-sid AC...     Account for --update-number (default: credentials profile).\n"
                "  --api-base URL          Twilio REST base (default: profile's, or api.twilio.com).\n"
                "  --rate-limit N          Webhooks per second per client, burst 2N (default 50);\n"
-               "                          clients behind a tunnel are told apart by its headers.\n"
+               "                          clients behind a tunnel are told apart by its header.\n"
                "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
                "  --insecure-skip-signature-check\n"
                "                          Accept webhooks without checking X-Twilio-Signature\n"
@@ -211,6 +215,13 @@ Invocation parse(const QStringList& arguments)
             if (!QRegularExpression(v).isValid())
                 return usageError(QStringLiteral("'--tunnel-url-pattern': not a valid regular expression"));
             inv.core.tunnelUrlPattern = v;
+        } else if (arg == QLatin1String("--behind-proxy")) {
+            if (!value(&v))
+                return usageError(QStringLiteral("option '--behind-proxy' needs a value"));
+            if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")).match(v).hasMatch())
+                return usageError(
+                    QStringLiteral("'--behind-proxy %1': expected a header name such as Cf-Connecting-Ip").arg(v));
+            inv.core.behindProxy = v;
         } else if (arg == QLatin1String("--rate-limit")) {
             if (!value(&v))
                 return usageError(QStringLiteral("option '--rate-limit' needs a value"));

@@ -22,6 +22,7 @@ struct CoreArguments
     double requestsPerSecond = 50;
     QString tunnel;           ///< --tunnel SPEC
     QString tunnelUrlPattern; ///< --tunnel-url-pattern RE
+    QString behindProxy;      ///< --behind-proxy HEADER
     QString updateNumber;     ///< --update-number PN…|+E164
     bool restoreNumberOnExit = false;
     QString accountSid; ///< --account-sid (else the active credentials profile's)

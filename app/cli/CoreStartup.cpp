@@ -66,6 +66,7 @@ Result<CoreStartup> prepareCoreStartup(const CoreArguments& arguments)
     options.requestsPerSecond = arguments.requestsPerSecond;
     options.tunnel = arguments.tunnel;
     options.tunnelUrlPattern = arguments.tunnelUrlPattern;
+    options.behindProxy = arguments.behindProxy;
     if (arguments.restoreNumberOnExit && arguments.updateNumber.isEmpty())
         return startupError(QStringLiteral("--restore-number-on-exit needs --update-number"));
 

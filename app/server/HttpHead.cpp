@@ -69,6 +69,15 @@ QByteArray HttpHead::header(QByteArrayView name) const
     return QByteArray();
 }
 
+QByteArray HttpHead::lastHeader(QByteArrayView name) const
+{
+    for (auto it = headers.crbegin(); it != headers.crend(); ++it) {
+        if (it->first.compare(name, Qt::CaseInsensitive) == 0)
+            return it->second;
+    }
+    return QByteArray();
+}
+
 bool HttpHead::hasHeader(QByteArrayView name) const
 {
     for (const auto& h : headers) {

@@ -21,7 +21,8 @@ struct HttpHead
     QList<QPair<QByteArray, QByteArray>> headers;
     qsizetype headSize = 0; ///< bytes up to and including the blank line
 
-    QByteArray header(QByteArrayView name) const;
+    QByteArray header(QByteArrayView name) const; ///< the first occurrence
+    QByteArray lastHeader(QByteArrayView name) const;
     bool hasHeader(QByteArrayView name) const;
     QByteArray path() const;
     QByteArray query() const;

@@ -36,8 +36,9 @@ QString stripTrailingSlash(QString url)
     return url;
 }
 
-/// Secrets never reach the log: the signature header is kept (it is not a secret, and the
-/// signature debugger needs it) but Authorization and cookies are masked.
+/// Authorization and cookies are masked here already; the signature header is kept in the
+/// exchange for the listener's own use, and Storage redacts it (and stream tokens) before
+/// anything is stored or shown (storage/Redaction.h).
 HeaderList redactHeaders(const HeaderList& headers)
 {
     HeaderList out;
@@ -164,8 +165,8 @@ void Listener::handleUpgrade(QTcpSocket* socket, const HttpHead& head)
     exchange.query = head.query();
     exchange.requestHeaders = redactHeaders(head.headers);
 
-    auto refuse = [&](int status, const QByteArray& reason) {
-        ConnectionGate::reject(socket, status, reason);
+    auto refuse = [&](int status, const QByteArray& reason, const QByteArray& extraHeaders = QByteArray()) {
+        m_gate->reject(socket, status, reason, -1, extraHeaders);
         exchange.status = status;
         exchange.note = QString::fromUtf8(reason);
         exchange.durationMicros = timer.nsecsElapsed() / 1000;
@@ -180,6 +181,20 @@ void Listener::handleUpgrade(QTcpSocket* socket, const HttpHead& head)
     }
     if (head.method != "GET") {
         refuse(405, "WebSocket upgrade must use GET");
+        return;
+    }
+    // What QWebSocketServer would refuse (with a response this log would not see) is refused
+    // here, so the log shows the status actually sent (RFC 6455 §4.2.1, §4.4).
+    if (head.version != "HTTP/1.1" || !head.hasHeader("Host")) {
+        refuse(400, "a WebSocket handshake needs HTTP/1.1 and a Host header");
+        return;
+    }
+    if (QByteArray::fromBase64(head.header("Sec-WebSocket-Key").trimmed()).size() != 16) {
+        refuse(400, "Sec-WebSocket-Key must be 16 bytes in base64");
+        return;
+    }
+    if (head.header("Sec-WebSocket-Version").trimmed() != "13") {
+        refuse(426, "only WebSocket version 13 is supported", "Sec-WebSocket-Version: 13\r\n");
         return;
     }
     // Twilio signs the wss:// URL from the TwiML (no query string: parameters travel in <Parameter>).
@@ -238,9 +253,18 @@ bool Listener::handleRequest(const QHttpServerRequest& request, QTcpSocket* sock
     exchange.receivedAt = QDateTime::currentDateTimeUtc();
     exchange.remoteAddress = request.remoteAddress().toString();
     exchange.method = methodName(request.method());
-    // The path as sent (QHttpServer's url() is rebuilt from the Host header and decoded).
-    exchange.path = request.url().path(QUrl::FullyEncoded).toUtf8();
-    exchange.query = request.url().query(QUrl::FullyEncoded).toUtf8();
+    // The path and query exactly as sent: QHttpServer's url() is rebuilt from the Host header and
+    // normalized (`/%76oice` reads as `/voice`), but routes match, and Twilio signs, the URL
+    // character for character (app/twilio/PROTOCOL.md §3.1).
+    const QByteArray target = ConnectionGate::rawTarget(socket);
+    if (!target.isEmpty()) {
+        const qsizetype q = target.indexOf('?');
+        exchange.path = q < 0 ? target : target.left(q);
+        exchange.query = q < 0 ? QByteArray() : target.mid(q + 1);
+    } else {
+        exchange.path = request.url().path(QUrl::FullyEncoded).toUtf8();
+        exchange.query = request.url().query(QUrl::FullyEncoded).toUtf8();
+    }
     exchange.requestHeaders = redactHeaders(request.headers());
     exchange.requestBody = request.body();
     exchange.signatureVerdict = QStringLiteral("not-checked");

@@ -67,6 +67,19 @@ struct WebhookExchange
 /// X-Twilio-Signature check against the public URL (403), and only then reach the handler.
 /// Each HTTP response closes its connection, so every request goes through the gate.
 ///
+/// Routes match, and signatures are checked against, the path and query exactly as received
+/// (app/twilio/PROTOCOL.md §3.1): `/%76oice` is not `/voice`.
+///
+/// A WebSocket upgrade is checked here before QWebSocketServer sees it: path, method, signature,
+/// and what QWebSocketServer itself would refuse (HTTP/1.1 with Host, a 16-byte
+/// Sec-WebSocket-Key, version 13: else 400 or 426), so every refusal is answered and logged by
+/// the listener with the status actually sent; 101 is logged only for a handshake handed over.
+/// Not enforced: RFC 6455 §5.1 says a server must close on an unmasked client frame, but Qt 6.4's
+/// QWebSocket reads the mask bit and applies the mask only if set, with no hook to refuse, and its
+/// frame reader consumes the socket at its own pace (queued), so a second parser beside it could
+/// not stay in step with it. Masking protects intermediaries that a browser could poison, not this
+/// endpoint; the stream is accepted only after the signature check either way.
+///
 /// Lives on the network thread; the handler is called there and must not block.
 class Listener : public QAbstractHttpServer
 {

@@ -318,6 +318,7 @@ private slots:
         ListenerConfig config;
         config.gate.rate.perAddressBurst = 3;
         config.gate.rate.perAddressRate = 0.5;
+        config.gate.trustedClientHeader = "X-Forwarded-For"; // as when the app runs ngrok
         startListener(config);
         auto via = [this](const QByteArray& header) {
             return exchange(port(), "GET /health HTTP/1.1\r\nHost: x\r\n" + header + "\r\n\r\n").status;
@@ -328,11 +329,17 @@ private slots:
         QCOMPARE(via("X-Forwarded-For: 198.51.100.7"), 429);
         // ...while another caller behind the same tunnel still gets through.
         QCOMPARE(via("X-Forwarded-For: 198.51.100.8"), 200);
-        QCOMPARE(via("Cf-Connecting-Ip: 203.0.113.9"), 200);
         // Only the entry the tunnel appended counts: a forged first entry does not help.
         QCOMPARE(via("X-Forwarded-For: 192.0.2.1, 198.51.100.7"), 429);
         // Garbage is ignored (falls back to the loopback peer, which has its own budget).
         QCOMPARE(via("X-Forwarded-For: not-an-address"), 200);
+        // The same through cloudflared, which names the client in Cf-Connecting-Ip.
+        config.gate.trustedClientHeader = "Cf-Connecting-Ip";
+        startListener(config);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(via("Cf-Connecting-Ip: 198.51.100.7"), 200);
+        QCOMPARE(via("Cf-Connecting-Ip: 198.51.100.7"), 429);
+        QCOMPARE(via("Cf-Connecting-Ip: 203.0.113.9"), 200);
     }
 
     void plainGetOnStreamIs426()
