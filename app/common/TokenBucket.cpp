@@ -22,12 +22,6 @@ void TokenBucket::refill(qint64 nowMs)
     }
 }
 
-double TokenBucket::available(qint64 nowMs)
-{
-    refill(nowMs);
-    return m_tokens;
-}
-
 bool TokenBucket::take(qint64 nowMs, qint64* retryAfterMs)
 {
     refill(nowMs);

@@ -16,7 +16,6 @@ public:
     /// Takes one token if available. Otherwise returns false and sets `retryAfterMs` to the wait
     /// until the next token.
     bool take(qint64 nowMs, qint64* retryAfterMs = nullptr);
-    double available(qint64 nowMs);
     qint64 lastUsedMs() const { return m_lastMs; }
 
 private:
