@@ -43,6 +43,7 @@ QString describe(const bootstrap::CoreOptions& o)
                        QString::number(o.requestsPerSecond),
                        o.tunnel,
                        o.tunnelUrlPattern,
+                       o.behindProxy,
                        o.numberUpdate.phoneNumber,
                        o.numberUpdate.accountSid,
                        o.numberUpdate.restBase.toString(),
@@ -94,6 +95,10 @@ private slots:
             {QStringLiteral("--tunnel-url-pattern"), QStringLiteral("https://[a-z]+")},
             "tunnelUrlPattern",
             QStringLiteral("https://[a-z]+"));
+        row("--behind-proxy",
+            {QStringLiteral("--behind-proxy"), QStringLiteral("Cf-Connecting-Ip")},
+            "behindProxy",
+            QStringLiteral("Cf-Connecting-Ip"));
         row("--insecure-skip-signature-check",
             {QStringLiteral("--insecure-skip-signature-check")},
             "validate",
@@ -158,6 +163,7 @@ private slots:
             {QStringLiteral("rate"), QString::number(o.requestsPerSecond)},
             {QStringLiteral("tunnel"), o.tunnel},
             {QStringLiteral("tunnelUrlPattern"), o.tunnelUrlPattern},
+            {QStringLiteral("behindProxy"), o.behindProxy},
             {QStringLiteral("validate"), o.validateSignatures ? QStringLiteral("true") : QStringLiteral("false")},
             {QStringLiteral("phoneNumber"), o.numberUpdate.phoneNumber},
             {QStringLiteral("accountSid"), o.numberUpdate.accountSid},
