@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The listener over real loopback sockets: routing, signatures, limits, and the WebSocket upgrade.
+#include "ListenerTestBase.h"
 #include "TestSupport.h"
 #include "server/Listener.h"
 #include "twilio/Form.h"
@@ -76,36 +77,16 @@ twilio::FormParams voiceParams()
 
 } // namespace
 
-class TestListener : public QObject
+class TestListener : public sbtest::ListenerTestBase
 {
     Q_OBJECT
 
-private:
-    std::unique_ptr<Listener> m_listener;
-    QList<WebhookRequest> m_handled;
-    QList<WebhookExchange> m_logged;
-    const QString m_publicUrl = QStringLiteral("https://abc-def.trycloudflare.com");
-
-    void startListener(ListenerConfig config)
+public:
+    TestListener()
+        : ListenerTestBase(
+              kToken, QByteArrayLiteral("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>hi</Say></Response>"))
     {
-        m_handled.clear();
-        m_logged.clear();
-        m_listener = std::make_unique<Listener>(config);
-        m_listener->setTokenSource([] { return kToken; });
-        m_listener->setHandler([this](const WebhookRequest& r) {
-            m_handled.append(r);
-            WebhookReply reply;
-            reply.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>hi</Say></Response>";
-            return reply;
-        });
-        QObject::connect(
-            m_listener.get(), &Listener::exchangeLogged, [this](const WebhookExchange& e) { m_logged.append(e); });
-        const auto port = m_listener->start();
-        QVERIFY2(port.ok(), qPrintable(port.ok() ? QString() : port.error().message));
-        m_listener->setPublicUrl(m_publicUrl);
     }
-
-    quint16 port() const { return m_listener->port(); }
 
 private slots:
     void init()

@@ -2,6 +2,7 @@
 // The listener under hostile clients, over real loopback sockets: forged forwarding headers,
 // connection floods, clients that keep sending after a refusal, percent-encoded paths and
 // WebSocket handshakes that QWebSocketServer would refuse.
+#include "ListenerTestBase.h"
 #include "TestSupport.h"
 #include "server/Listener.h"
 #include "server/RateLimiter.h"
@@ -147,37 +148,15 @@ struct HeldConnections
 
 } // namespace
 
-class TestListenerHardening : public QObject
+class TestListenerHardening : public sbtest::ListenerTestBase
 {
     Q_OBJECT
 
-private:
-    std::unique_ptr<Listener> m_listener;
-    QList<WebhookRequest> m_handled;
-    QList<WebhookExchange> m_logged;
-    const QString m_publicUrl = QStringLiteral("https://abc-def.trycloudflare.com");
-
-    void startListener(ListenerConfig config)
+public:
+    TestListenerHardening()
+        : ListenerTestBase(kToken, QByteArrayLiteral("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"))
     {
-        m_listener.reset();
-        m_handled.clear();
-        m_logged.clear();
-        m_listener = std::make_unique<Listener>(config);
-        m_listener->setTokenSource([] { return kToken; });
-        m_listener->setHandler([this](const WebhookRequest& r) {
-            m_handled.append(r);
-            WebhookReply reply;
-            reply.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
-            return reply;
-        });
-        QObject::connect(
-            m_listener.get(), &Listener::exchangeLogged, [this](const WebhookExchange& e) { m_logged.append(e); });
-        const auto port = m_listener->start();
-        QVERIFY2(port.ok(), qPrintable(port.ok() ? QString() : port.error().message));
-        m_listener->setPublicUrl(m_publicUrl);
     }
-
-    quint16 port() const { return m_listener->port(); }
 
 private slots:
     void cleanup() { m_listener.reset(); }
