@@ -75,24 +75,6 @@ private:
     mode_t m_old;
 };
 
-/// Runs `switchboard` with `input` on its stdin.
-CommandResult runWithInput(const QStringList& args, const QByteArray& input, int timeoutMs = 30000)
-{
-    QProcess process;
-    process.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE), args);
-    CommandResult r;
-    if (!process.waitForStarted(timeoutMs))
-        return r;
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(timeoutMs))
-        return r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = process.readAllStandardOutput();
-    r.err = process.readAllStandardError();
-    return r;
-}
-
 /// One short Media Stream for `sid`: connected, start (with the call's token), 50 frames, stop.
 bool streamOnce(const HeadlessApp& app, const QString& sid, const QString& token)
 {
@@ -308,14 +290,14 @@ private slots:
 
         // Replay signs the request again with the auth token (given the way the app takes it),
         // so the listener still accepts it.
-        const CommandResult replay = runWithInput(QStringList{QStringLiteral("webhooks"),
-                                                              QStringLiteral("replay"),
-                                                              QString::number(voiceId),
-                                                              QStringLiteral("--url"),
-                                                              app.baseUrl(),
-                                                              QStringLiteral("--auth-token-stdin")} +
-                                                      dataDir,
-                                                  kAuthToken + '\n');
+        const CommandResult replay = runSwitchboard(QStringList{QStringLiteral("webhooks"),
+                                                                QStringLiteral("replay"),
+                                                                QString::number(voiceId),
+                                                                QStringLiteral("--url"),
+                                                                app.baseUrl(),
+                                                                QStringLiteral("--auth-token-stdin")} +
+                                                        dataDir,
+                                                    kAuthToken + '\n');
         QVERIFY2(replay.exitCode == 0, QByteArray(replay.out + replay.err).constData());
         QVERIFY(replay.out.contains("-> 200"));
         QCOMPARE(app.terminate(), 0);

@@ -158,24 +158,6 @@ QByteArray rawRequest(quint16 port, const QByteArray& bytes, const QHostAddress&
     return answer + socket.readAll();
 }
 
-/// Runs `switchboard` with `input` on its stdin (for --auth-token-stdin).
-CommandResult runSwitchboardWithInput(const QStringList& args, const QByteArray& input, int timeoutMs = 30000)
-{
-    QProcess process;
-    process.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE), args);
-    CommandResult r;
-    if (!process.waitForStarted(timeoutMs))
-        return r;
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(timeoutMs))
-        return r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = process.readAllStandardOutput();
-    r.err = process.readAllStandardError();
-    return r;
-}
-
 /// Writes one of the stand-in tunnel's control files (see fake-cloudflared.sh).
 bool writeTunnelControl(const QTemporaryDir& dir, const QString& name, const QString& content)
 {
@@ -382,26 +364,26 @@ private slots:
 
         // The log keeps no signature; replay signs a request that was valid again with the auth
         // token, so the listener accepts it again.
-        const CommandResult replay = runSwitchboardWithInput(QStringList{QStringLiteral("webhooks"),
-                                                                         QStringLiteral("replay"),
-                                                                         id,
-                                                                         QStringLiteral("--url"),
-                                                                         app.baseUrl(),
-                                                                         QStringLiteral("--auth-token-stdin")} +
-                                                                 dataDir,
-                                                             kAuthToken + '\n');
+        const CommandResult replay = runSwitchboard(QStringList{QStringLiteral("webhooks"),
+                                                                QStringLiteral("replay"),
+                                                                id,
+                                                                QStringLiteral("--url"),
+                                                                app.baseUrl(),
+                                                                QStringLiteral("--auth-token-stdin")} +
+                                                        dataDir,
+                                                    kAuthToken + '\n');
         QVERIFY2(replay.exitCode == 0, replay.err.constData());
         QVERIFY(replay.out.contains("-> 200"));
         const QString refusedId = QString::number(refused[0].toObject().value(QLatin1String("id")).toInteger());
         // A refused one is never laundered: even with the token at hand it goes out unsigned.
-        const CommandResult replayBad = runSwitchboardWithInput(QStringList{QStringLiteral("webhooks"),
-                                                                            QStringLiteral("replay"),
-                                                                            refusedId,
-                                                                            QStringLiteral("--url"),
-                                                                            app.baseUrl(),
-                                                                            QStringLiteral("--auth-token-stdin")} +
-                                                                    dataDir,
-                                                                kAuthToken + '\n');
+        const CommandResult replayBad = runSwitchboard(QStringList{QStringLiteral("webhooks"),
+                                                                   QStringLiteral("replay"),
+                                                                   refusedId,
+                                                                   QStringLiteral("--url"),
+                                                                   app.baseUrl(),
+                                                                   QStringLiteral("--auth-token-stdin")} +
+                                                           dataDir,
+                                                       kAuthToken + '\n');
         QCOMPARE(replayBad.exitCode, 1);
         QVERIFY(replayBad.out.contains("-> 403"));
         const auto sawReplay = [&] {

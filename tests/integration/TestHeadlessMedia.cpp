@@ -136,25 +136,6 @@ QByteArray health(quint16 port)
     return reply;
 }
 
-QJsonObject showCall(const QString& dataDir, const QString& sid)
-{
-    const CommandResult r = runSwitchboard({QStringLiteral("calls"),
-                                            QStringLiteral("show"),
-                                            sid,
-                                            QStringLiteral("--json"),
-                                            QStringLiteral("--data-dir"),
-                                            dataDir});
-    return QJsonDocument::fromJson(r.out).object();
-}
-
-QStringList kinds(const QJsonObject& call)
-{
-    QStringList k;
-    for (const QJsonValue& e : call.value(QLatin1String("events")).toArray())
-        k << e.toObject().value(QLatin1String("kind")).toString();
-    return k;
-}
-
 } // namespace
 
 class TestHeadlessMedia : public QObject
@@ -211,8 +192,8 @@ private slots:
         for (int i = 0; i < 150; ++i)
             sent += frameAudio(i);
         QCOMPARE(wav->samples, audio::mulaw::decode(QByteArrayView(sent)));
-        QVERIFY(kinds(showCall(dir.path(), hostile)).contains(QStringLiteral("stream.discontinuity")));
-        QVERIFY(!kinds(showCall(dir.path(), good)).contains(QStringLiteral("stream.discontinuity")));
+        QVERIFY(eventKinds(showCallJson(dir.path(), hostile)).contains(QStringLiteral("stream.discontinuity")));
+        QVERIFY(!eventKinds(showCallJson(dir.path(), good)).contains(QStringLiteral("stream.discontinuity")));
     }
 
     void afterACrashTheStreamsStatisticsComeFromItsWav()
@@ -242,7 +223,7 @@ private slots:
         QVERIFY(app.output().contains(QLatin1String("recovery: 1 live call(s) restored")));
         QCOMPARE(app.terminate(), 0);
 
-        const QJsonObject call = showCall(dir.path(), sid);
+        const QJsonObject call = showCallJson(dir.path(), sid);
         QCOMPARE(call.value(QLatin1String("state")).toString(), QStringLiteral("in-progress"));
         const QJsonArray streams = call.value(QLatin1String("streams")).toArray();
         QCOMPARE(streams.size(), 1);

@@ -127,25 +127,6 @@ private:
     QSet<QString> m_syncSeen;
 };
 
-QJsonObject showCall(const QString& dataDir, const QString& sid)
-{
-    const CommandResult r = runSwitchboard({QStringLiteral("calls"),
-                                            QStringLiteral("show"),
-                                            sid,
-                                            QStringLiteral("--json"),
-                                            QStringLiteral("--data-dir"),
-                                            dataDir});
-    return QJsonDocument::fromJson(r.out).object();
-}
-
-QStringList eventKinds(const QJsonObject& call)
-{
-    QStringList kinds;
-    for (const QJsonValue& e : call.value(QLatin1String("events")).toArray())
-        kinds << e.toObject().value(QLatin1String("kind")).toString();
-    return kinds;
-}
-
 QStringList callbackEvents(const sim::CallReport& report, const QString& kind)
 {
     QStringList events;
@@ -231,7 +212,7 @@ private slots:
             QVERIFY2(e.data.value(QLatin1String("status")).toInt() / 100 == 2, qPrintable(e.summary));
 
         QVERIFY(app.waitForLine(report.callSid + QStringLiteral(" status.completed")));
-        const QJsonObject call = showCall(dir.path(), report.callSid);
+        const QJsonObject call = showCallJson(dir.path(), report.callSid);
         QCOMPARE(call.value(QLatin1String("state")).toString(), QStringLiteral("completed"));
         QCOMPARE(call.value(QLatin1String("flow")).toString(), flow);
         const QStringList kinds = eventKinds(call);

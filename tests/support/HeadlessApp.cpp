@@ -6,6 +6,8 @@
 
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
@@ -145,17 +147,45 @@ HttpResult postSigned(const QString& url,
     return result;
 }
 
-CommandResult runSwitchboard(const QStringList& args, int timeoutMs)
+CommandResult runSwitchboard(const QStringList& args, const QByteArray& input, int timeoutMs)
 {
     QProcess process;
     process.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE), args);
     CommandResult r;
+    if (!process.waitForStarted(timeoutMs))
+        return r;
+    process.write(input);
+    process.closeWriteChannel();
     if (!process.waitForFinished(timeoutMs))
         return r;
     r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     r.out = process.readAllStandardOutput();
     r.err = process.readAllStandardError();
     return r;
+}
+
+CommandResult runSwitchboard(const QStringList& args, int timeoutMs)
+{
+    return runSwitchboard(args, QByteArray(), timeoutMs);
+}
+
+QJsonObject showCallJson(const QString& dataDir, const QString& callSid)
+{
+    const CommandResult r = runSwitchboard({QStringLiteral("calls"),
+                                            QStringLiteral("show"),
+                                            callSid,
+                                            QStringLiteral("--json"),
+                                            QStringLiteral("--data-dir"),
+                                            dataDir});
+    return QJsonDocument::fromJson(r.out).object();
+}
+
+QStringList eventKinds(const QJsonObject& call)
+{
+    QStringList kinds;
+    for (const QJsonValue& e : call.value(QLatin1String("events")).toArray())
+        kinds << e.toObject().value(QLatin1String("kind")).toString();
+    return kinds;
 }
 
 QByteArray speechMuLaw(const QString& text, QString* error)

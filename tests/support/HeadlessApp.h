@@ -7,6 +7,7 @@
 #include "twilio/Form.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -77,7 +78,14 @@ struct CommandResult
     QByteArray out;
     QByteArray err;
 };
+/// Runs `switchboard ARGS` with `input` on its stdin, then end of input, and waits for it.
+CommandResult runSwitchboard(const QStringList& args, const QByteArray& input, int timeoutMs = 30000);
+/// The same with nothing on stdin.
 CommandResult runSwitchboard(const QStringList& args, int timeoutMs = 30000);
+/// `switchboard calls show SID --json --data-dir DIR`, parsed (empty when it failed).
+QJsonObject showCallJson(const QString& dataDir, const QString& callSid);
+/// The `kind` of each event of a `calls show --json` object, in order.
+QStringList eventKinds(const QJsonObject& call);
 
 /// Raw mu-law audio of spoken words, made with espeak-ng and sox (8 kHz mono, G.711).
 /// Empty with `error` set when the tools are missing.
