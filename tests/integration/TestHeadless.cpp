@@ -114,19 +114,6 @@ private:
     QString m_streamSid;
 };
 
-QJsonObject showCall(const QString& dataDir, const QString& sid)
-{
-    const CommandResult r = runSwitchboard({QStringLiteral("calls"),
-                                            QStringLiteral("show"),
-                                            sid,
-                                            QStringLiteral("--json"),
-                                            QStringLiteral("--data-dir"),
-                                            dataDir});
-    if (r.exitCode != 0)
-        qWarning("calls show failed (%d): %s", r.exitCode, r.err.constData());
-    return QJsonDocument::fromJson(r.out).object();
-}
-
 QJsonObject trackOf(const QJsonObject& call, const QString& track)
 {
     for (const QJsonValue& s : call.value(QLatin1String("streams")).toArray()) {
@@ -237,7 +224,7 @@ private slots:
         QVERIFY2(storageProblems.isEmpty(), qPrintable(storageProblems.join(QLatin1Char('\n'))));
 
         // The stored WAVs hold the streamed speech sample for sample.
-        const QJsonObject call = showCall(dir.path(), sid);
+        const QJsonObject call = showCallJson(dir.path(), sid);
         QCOMPARE(call.value(QLatin1String("call_sid")).toString(), sid);
         QCOMPARE(call.value(QLatin1String("state")).toString(), QStringLiteral("completed"));
         QCOMPARE(call.value(QLatin1String("duration_seconds")).toInt(), 12);
@@ -576,11 +563,11 @@ private slots:
         QVERIFY(app.waitForLine(good + QStringLiteral(" stream.closed")));
         QCOMPARE(app.terminate(), 0);
 
-        const QJsonObject goodCall = showCall(dir.path(), good);
+        const QJsonObject goodCall = showCallJson(dir.path(), good);
         const QJsonObject inbound = trackOf(goodCall, QStringLiteral("inbound"));
         QCOMPARE(inbound.value(QLatin1String("frames")).toInt(), int(m_speech.size() / 160));
         QCOMPARE(audio::readWav(inbound.value(QLatin1String("wav_path")).toString())->samples, decoded(m_speech));
-        const QJsonObject noisyCall = showCall(dir.path(), noisy);
+        const QJsonObject noisyCall = showCallJson(dir.path(), noisy);
         QCOMPARE(trackOf(noisyCall, QStringLiteral("inbound")).value(QLatin1String("frames")).toInt(), 50);
         QStringList kinds;
         for (const QJsonValue& e : noisyCall.value(QLatin1String("events")).toArray())
@@ -640,7 +627,7 @@ private slots:
             QVERIFY(app.waitForLine(sid + QStringLiteral(" status.completed")));
             QCOMPARE(app.terminate(), 0);
         }
-        const QJsonObject call = showCall(dir.path(), sid);
+        const QJsonObject call = showCallJson(dir.path(), sid);
         QCOMPARE(call.value(QLatin1String("state")).toString(), QStringLiteral("completed"));
         const QJsonArray streams = call.value(QLatin1String("streams")).toArray();
         QCOMPARE(streams.size(), 2);

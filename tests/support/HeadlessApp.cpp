@@ -177,6 +177,8 @@ QJsonObject showCallJson(const QString& dataDir, const QString& callSid)
                                             QStringLiteral("--json"),
                                             QStringLiteral("--data-dir"),
                                             dataDir});
+    if (r.exitCode != 0)
+        qWarning("calls show failed (%d): %s", r.exitCode, r.err.constData());
     return QJsonDocument::fromJson(r.out).object();
 }
 
