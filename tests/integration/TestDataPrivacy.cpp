@@ -59,22 +59,6 @@ bool writeFile(const QString& path, const QByteArray& content, int mode)
     return ::chmod(QFile::encodeName(path).constData(), mode_t(mode)) == 0;
 }
 
-/// Sets the process umask for the lifetime of the object (the child inherits it).
-class ScopedUmask
-{
-public:
-    explicit ScopedUmask(mode_t mask)
-        : m_old(::umask(mask))
-    {
-    }
-    ~ScopedUmask() { ::umask(m_old); }
-    ScopedUmask(const ScopedUmask&) = delete;
-    ScopedUmask& operator=(const ScopedUmask&) = delete;
-
-private:
-    mode_t m_old;
-};
-
 /// One short Media Stream for `sid`: connected, start (with the call's token), 50 frames, stop.
 bool streamOnce(const HeadlessApp& app, const QString& sid, const QString& token)
 {

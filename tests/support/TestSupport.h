@@ -10,8 +10,25 @@
 #include <QProcess>
 #include <QString>
 #include <functional>
+#include <sys/stat.h>
 
 namespace sb::test {
+
+/// Sets the process umask for the lifetime of the object (child processes inherit it).
+class ScopedUmask
+{
+public:
+    explicit ScopedUmask(mode_t mask)
+        : m_old(::umask(mask))
+    {
+    }
+    ~ScopedUmask() { ::umask(m_old); }
+    ScopedUmask(const ScopedUmask&) = delete;
+    ScopedUmask& operator=(const ScopedUmask&) = delete;
+
+private:
+    mode_t m_old;
+};
 
 inline const QString kTestAccountSid = QStringLiteral("AC0123456789abcdef0123456789abcdef");
 

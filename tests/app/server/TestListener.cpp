@@ -14,66 +14,11 @@
 
 using namespace sb;
 using namespace sb::server;
+using namespace sbtest;
 
 namespace {
 
 const QByteArray kToken = QByteArrayLiteral("test-auth-token-0123456789abcdef");
-
-struct RawResponse
-{
-    int status = 0;
-    QByteArray head;
-    QByteArray body;
-    QByteArray header(const QByteArray& name) const
-    {
-        for (const QByteArray& line : head.split('\n')) {
-            const qsizetype colon = line.indexOf(':');
-            if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-                return line.mid(colon + 1).trimmed();
-        }
-        return QByteArray();
-    }
-};
-
-/// Sends raw bytes and collects everything until the server closes. Runs the event loop
-/// meanwhile (the listener is on this thread). `holdOpenMs` keeps writing nothing more.
-RawResponse
-exchange(quint16 port, const QByteArray& bytes, const QHostAddress& from = QHostAddress(), int timeoutMs = 5000)
-{
-    QTcpSocket socket;
-    if (!from.isNull())
-        socket.bind(from);
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    QByteArray received;
-    QObject::connect(&socket, &QTcpSocket::readyRead, [&] { received += socket.readAll(); });
-    QObject::connect(&socket, &QTcpSocket::connected, [&] { socket.write(bytes); });
-    std::ignore = QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
-    received += socket.readAll();
-    RawResponse r;
-    const qsizetype end = received.indexOf("\r\n\r\n");
-    r.head = end < 0 ? received : received.left(end);
-    r.body = end < 0 ? QByteArray() : received.mid(end + 4);
-    const QList<QByteArray> statusLine = r.head.split('\n').value(0).split(' ');
-    r.status = statusLine.value(1).toInt();
-    return r;
-}
-
-QByteArray post(const QByteArray& path,
-                const QByteArray& body,
-                const QByteArray& signature,
-                const QByteArray& contentType = "application/x-www-form-urlencoded")
-{
-    QByteArray req = "POST " + path + " HTTP/1.1\r\nHost: example.invalid\r\nContent-Type: " + contentType +
-                     "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-    if (!signature.isNull())
-        req += "X-Twilio-Signature: " + signature + "\r\n";
-    return req + "\r\n" + body;
-}
-
-twilio::FormParams voiceParams()
-{
-    return sb::test::callParams(QStringLiteral("CAfedcba9876543210fedcba9876543210"), QStringLiteral("ringing"));
-}
 
 } // namespace
 

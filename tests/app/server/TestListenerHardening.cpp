@@ -19,53 +19,12 @@
 
 using namespace sb;
 using namespace sb::server;
+using namespace sbtest;
 
 namespace {
 
 const QByteArray kToken = QByteArrayLiteral("test-auth-token-0123456789abcdef");
 const QByteArray kHealth = QByteArrayLiteral("GET /health HTTP/1.1\r\nHost: x\r\n");
-
-struct RawResponse
-{
-    int status = 0;
-    QByteArray head;
-    QByteArray body;
-    QByteArray header(const QByteArray& name) const
-    {
-        for (const QByteArray& line : head.split('\n')) {
-            const qsizetype colon = line.indexOf(':');
-            if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-                return line.mid(colon + 1).trimmed();
-        }
-        return QByteArray();
-    }
-};
-
-RawResponse parse(const QByteArray& received)
-{
-    RawResponse r;
-    const qsizetype end = received.indexOf("\r\n\r\n");
-    r.head = end < 0 ? received : received.left(end);
-    r.body = end < 0 ? QByteArray() : received.mid(end + 4);
-    r.status = r.head.split('\n').value(0).split(' ').value(1).toInt();
-    return r;
-}
-
-/// Sends raw bytes and collects everything until the server closes (the listener runs on this
-/// thread, so the event loop runs meanwhile).
-RawResponse exchange(quint16 port, const QByteArray& bytes, const QHostAddress& from = QHostAddress())
-{
-    QTcpSocket socket;
-    if (!from.isNull())
-        socket.bind(from);
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    QByteArray received;
-    QObject::connect(&socket, &QTcpSocket::readyRead, [&] { received += socket.readAll(); });
-    QObject::connect(&socket, &QTcpSocket::connected, [&] { socket.write(bytes); });
-    std::ignore = QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 10000);
-    received += socket.readAll();
-    return parse(received);
-}
 
 /// A client that sends `head`, then keeps sending `bodyBytes` bytes in 64 KiB pieces whatever
 /// the server answers, reading as it goes (as curl or Node do with a large upload).
@@ -92,20 +51,7 @@ RawResponse uploadWhileReading(quint16 port, const QByteArray& head, qint64 body
     socket.connectToHost(QHostAddress::LocalHost, port);
     std::ignore = QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 15000);
     received += socket.readAll();
-    return parse(received);
-}
-
-QByteArray post(const QByteArray& path, const QByteArray& body, const QByteArray& signature)
-{
-    return "POST " + path +
-           " HTTP/1.1\r\nHost: example.invalid\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-           "Content-Length: " +
-           QByteArray::number(body.size()) + "\r\nX-Twilio-Signature: " + signature + "\r\n\r\n" + body;
-}
-
-twilio::FormParams voiceParams()
-{
-    return sb::test::callParams(QStringLiteral("CAfedcba9876543210fedcba9876543210"), QStringLiteral("ringing"));
+    return parseRawResponse(received);
 }
 
 /// Opens `count` connections from `from` that send `bytes` (possibly nothing) and stay open.

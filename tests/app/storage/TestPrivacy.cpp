@@ -3,6 +3,7 @@
 // umask, the narrowing of a data folder left by an older version, and the webhook log without
 // stream tokens and signatures (in the SQLite file, in webhookStored, and when read back).
 #include "StorageTestSupport.h"
+#include "TestSupport.h"
 #include "storage/HistoryQueries.h"
 #include "storage/PrivateFiles.h"
 #include "storage/Redaction.h"
@@ -16,6 +17,7 @@
 
 using namespace sb::storage;
 using namespace sb::storage::test;
+using sb::test::ScopedUmask;
 
 namespace {
 
@@ -31,21 +33,6 @@ int modeOf(const QString& path)
         return -1;
     return int(st.st_mode & 07777);
 }
-
-class ScopedUmask
-{
-public:
-    explicit ScopedUmask(mode_t mask)
-        : m_old(::umask(mask))
-    {
-    }
-    ~ScopedUmask() { ::umask(m_old); }
-    ScopedUmask(const ScopedUmask&) = delete;
-    ScopedUmask& operator=(const ScopedUmask&) = delete;
-
-private:
-    mode_t m_old;
-};
 
 QByteArray voiceTwiml(const QByteArray& token)
 {
