@@ -86,4 +86,17 @@ void HistoryReader::recentCalls(int limit, QObject* context, std::function<void(
         [limit](const HistoryQueries& q) { return q.listCalls(limit, 0); }, context, std::move(done));
 }
 
+void HistoryReader::webhookLog(const WebhookFilter& filter,
+                               QObject* context,
+                               std::function<void(Result<QList<WebhookLogEntry>>)> done)
+{
+    submit<QList<WebhookLogEntry>>(
+        [filter](const HistoryQueries& q) { return q.webhookLog(filter); }, context, std::move(done));
+}
+
+void HistoryReader::webhookEntry(qint64 id, QObject* context, std::function<void(Result<WebhookLogEntry>)> done)
+{
+    submit<WebhookLogEntry>([id](const HistoryQueries& q) { return q.webhookEntry(id); }, context, std::move(done));
+}
+
 } // namespace sb::storage

@@ -14,6 +14,7 @@ namespace sb::storage {
 
 class HistoryQueries;
 struct CallSummary;
+struct WebhookFilter;
 
 /// Asynchronous reads of the history for the window: the queries run on a reader thread of
 /// their own ("history-reader") over one read-only connection (HistoryQueries), so a slow or
@@ -36,6 +37,11 @@ public:
 
     void callDetail(const QString& callSid, QObject* context, std::function<void(Result<CallDetail>)> done);
     void recentCalls(int limit, QObject* context, std::function<void(Result<QList<CallSummary>>)> done);
+    /// The webhook log, newest first (HistoryQueries::webhookLog).
+    void
+    webhookLog(const WebhookFilter& filter, QObject* context, std::function<void(Result<QList<WebhookLogEntry>>)> done);
+    /// One webhook log entry with its bodies (HistoryQueries::webhookEntry).
+    void webhookEntry(qint64 id, QObject* context, std::function<void(Result<WebhookLogEntry>)> done);
 
 private:
     /// Runs `query` on the reader thread, then `done` with its result on this object's thread.

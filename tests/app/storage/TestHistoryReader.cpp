@@ -54,6 +54,49 @@ private slots:
         QCOMPARE(answeredOn, QThread::currentThread());
     }
 
+    void webhookLogAndEntryAreReadOffTheGuiThread()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("switchboard.sqlite"));
+        Storage storage;
+        QVERIFY(storage.open(path).ok());
+        const QString sid = QStringLiteral("CA%1").arg(3, 32, 16, QLatin1Char('0'));
+        WebhookLogEntry voice;
+        voice.method = QStringLiteral("POST");
+        voice.path = QStringLiteral("/voice");
+        voice.status = 200;
+        voice.callSid = sid;
+        voice.requestBody = "CallSid=" + sid.toLatin1();
+        voice.responseBody = "<Response/>";
+        const qint64 voiceId = storage.appendWebhook(voice);
+        WebhookLogEntry refused = voice;
+        refused.path = QStringLiteral("/status");
+        refused.status = 403;
+        refused.signatureVerdict = QStringLiteral("mismatch");
+        storage.appendWebhook(refused);
+        QVERIFY(storage.flush());
+
+        HistoryReader reader(path);
+        WebhookFilter refusedOnly;
+        refusedOnly.minStatus = 400;
+        QList<WebhookLogEntry> listed;
+        reader.webhookLog(refusedOnly, this, [&](const Result<QList<WebhookLogEntry>>& entries) {
+            QVERIFY(entries.ok());
+            listed = entries.value();
+        });
+        WebhookLogEntry one;
+        reader.webhookEntry(voiceId, this, [&](const Result<WebhookLogEntry>& entry) {
+            QVERIFY(entry.ok());
+            one = entry.value();
+        });
+        QTRY_COMPARE(one.id, voiceId);
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.first().path, QStringLiteral("/status"));
+        QCOMPARE(listed.first().signatureVerdict, QStringLiteral("mismatch"));
+        QCOMPARE(one.responseBody, QByteArray("<Response/>"));
+        QCOMPARE(one.callSid, sid);
+    }
+
     void errorsAreAnswersToo()
     {
         QTemporaryDir dir;
