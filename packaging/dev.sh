@@ -3,8 +3,9 @@
 # The two Quick start commands (see README):
 #   bash packaging/dev.sh run    install what is missing, build, start the app
 #   bash packaging/dev.sh test   install what is missing, build, run the whole test suite
-#                                (normal build, widget-free build, AddressSanitizer + UBSan, then
-#                                10 s of each libFuzzer target, tests/fuzz/README.md)
+#                                (normal build, widget-free build, AddressSanitizer + UBSan,
+#                                ThreadSanitizer on the concurrency tests, then 10 s of each
+#                                libFuzzer target, tests/fuzz/README.md)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,12 +16,15 @@ jobs=$(nproc 2>/dev/null || echo 2)
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 
 configure_and_build() { # dir, extra cmake args...
-  local dir=$1; shift
+  configure_and_build_target "$1" all "${@:2}"
+}
+configure_and_build_target() { # dir, target, extra cmake args...
+  local dir=$1 target=$2; shift 2
   # SB_BUILD_LOCK=FILE serialises builds with other processes sharing the tree (optional).
   local lock=()
   [ -n "${SB_BUILD_LOCK:-}" ] && lock=(flock "$SB_BUILD_LOCK")
   "${lock[@]}" cmake -S . -B "$dir" -G Ninja -DSB_WERROR=ON "$@" >/dev/null
-  "${lock[@]}" cmake --build "$dir" -j "$jobs"
+  "${lock[@]}" cmake --build "$dir" -j "$jobs" --target "$target"
 }
 
 cmd=${1:-}
@@ -53,14 +57,18 @@ case "$cmd" in
     export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     (cd build-asan && ctest --output-on-failure -j "$jobs") | tee build-asan/ctest-summary.log
+    echo "== build + test: ThreadSanitizer (the tests labelled concurrency; tests/tsan.supp says what is suppressed)"
+    configure_and_build_target build-tsan sb_concurrency_tests -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSB_TSAN=ON -DSB_BUILD_BENCH=OFF
+    (cd build-tsan && TSAN_OPTIONS="suppressions=$root/tests/tsan.supp:die_after_fork=0:second_deadlock_stack=1" \
+      ctest -L concurrency --output-on-failure -j "$jobs") | tee build-tsan/ctest-summary.log
     echo "== fuzz: every libFuzzer target briefly (clang; a crashing input is saved in build-fuzz/crashes/)"
     bash tests/fuzz/run.sh 10
     total=0
-    for log in build/ctest-summary.log build-nogui/ctest-summary.log build-asan/ctest-summary.log; do
+    for log in build/ctest-summary.log build-nogui/ctest-summary.log build-asan/ctest-summary.log build-tsan/ctest-summary.log; do
       n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
       total=$((total + ${n:-0}))
     done
-    echo "== all tests passed (normal, widget-free and sanitizer builds; fuzz targets clean)"
+    echo "== all tests passed (normal, widget-free, ASan/UBSan and TSan builds; fuzz targets clean)"
     echo "switchboard: $total passed, 0 failed"
     ;;
   *)

@@ -15,9 +15,10 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonDocument>
-#include <QSemaphore>
 #include <QThread>
 #include <QTimer>
+#include <chrono>
+#include <future>
 
 namespace sb::bootstrap {
 
@@ -299,18 +300,19 @@ void Core::stop()
     if (m_networkThread) {
         if (m_networkThread->isRunning()) {
             // Bounded: a network thread that does not get to it in time is left behind.
-            const auto stopped = std::make_shared<QSemaphore>();
+            // A std::promise rather than a QSemaphore: ThreadSanitizer sees this hand-over.
+            const auto stopped = std::make_shared<std::promise<QString>>();
+            std::future<QString> summary = stopped->get_future();
             QMetaObject::invokeMethod(
                 m_network,
                 [network = m_network, stopped] {
                     network->stop();
-                    stopped->release();
+                    stopped->set_value(network->stopSummary());
                 },
                 Qt::QueuedConnection);
-            if (stopped->tryAcquire(1, kNetworkStopTimeoutMs)) {
-                const QString summary = m_network->stopSummary(); // written before the release
-                if (!summary.isEmpty())
-                    emit logLine(summary);
+            if (summary.wait_for(std::chrono::milliseconds(kNetworkStopTimeoutMs)) == std::future_status::ready) {
+                if (const QString line = summary.get(); !line.isEmpty())
+                    emit logLine(line);
                 m_networkThread->quit();
                 networkStuck = !m_networkThread->wait(kNetworkStopTimeoutMs);
             } else {

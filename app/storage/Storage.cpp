@@ -11,8 +11,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLockFile>
-#include <QMutexLocker>
 #include <QThread>
+#include <mutex>
 #include <type_traits>
 
 namespace sb::storage {
@@ -92,7 +92,7 @@ std::optional<QString> prepare(RecordingRecord& r)
 void refuse(Storage* storage, StorageShared& shared, const WriteOp& op, const Error& error)
 {
     {
-        QMutexLocker lock(&shared.mutex);
+        std::unique_lock lock(shared.mutex);
         ++shared.stats.failed;
     }
     qCWarning(lcStorage).noquote() << operationName(op) << "refused:" << error.message;
@@ -104,10 +104,10 @@ void refuse(Storage* storage, StorageShared& shared, const WriteOp& op, const Er
 /// Waits until every write queued so far is done, or the deadline passes.
 bool waitForQueued(StorageShared& shared, const QDeadlineTimer& deadline)
 {
-    QMutexLocker lock(&shared.mutex);
+    std::unique_lock lock(shared.mutex);
     const quint64 target = shared.nextTicket - 1;
     while (shared.doneTicket < target && !shared.workerExited) {
-        if (!shared.progress.wait(&shared.mutex, deadline))
+        if (!waitUntil(shared.progress, lock, deadline))
             break;
     }
     return shared.doneTicket >= target;
@@ -142,7 +142,7 @@ Storage::~Storage()
 Result<int> Storage::open(const QString& path, const StorageOptions& options)
 {
     {
-        QMutexLocker lock(&m_shared->mutex);
+        std::unique_lock lock(m_shared->mutex);
         if (m_thread || m_shared->openDone)
             return makeError(QStringLiteral("storage.already-open"),
                              QStringLiteral("this Storage was already opened (on %1)").arg(m_shared->path));
@@ -178,7 +178,7 @@ Result<int> Storage::open(const QString& path, const StorageOptions& options)
         m_lock = std::move(lockFile);
     }
     {
-        QMutexLocker lock(&m_shared->mutex);
+        std::unique_lock lock(m_shared->mutex);
         m_shared->path = absolute;
         m_shared->options = options;
     }
@@ -188,9 +188,9 @@ Result<int> Storage::open(const QString& path, const StorageOptions& options)
     m_thread->start();
 
     const QDeadlineTimer deadline(options.openTimeoutMs);
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock lock(m_shared->mutex);
     while (!m_shared->openDone) {
-        if (!m_shared->progress.wait(&m_shared->mutex, deadline))
+        if (!waitUntil(m_shared->progress, lock, deadline))
             break;
     }
     if (!m_shared->openDone || m_shared->openError) {
@@ -200,7 +200,7 @@ Result<int> Storage::open(const QString& path, const StorageOptions& options)
                                                                .arg(QDir::toNativeSeparators(absolute))
                                                                .arg(options.openTimeoutMs));
         m_shared->stopping = true;
-        m_shared->workAvailable.wakeAll();
+        m_shared->workAvailable.notify_all();
         lock.unlock();
         m_thread->wait();
         m_thread.reset();
@@ -215,7 +215,7 @@ Result<int> Storage::open(const QString& path, const StorageOptions& options)
 
 bool Storage::isOpen() const
 {
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock lock(m_shared->mutex);
     return m_shared->accepting;
 }
 
@@ -235,19 +235,19 @@ void Storage::runWorker()
 
     const Result<int> opened = worker.open();
     {
-        QMutexLocker lock(&shared.mutex);
+        std::unique_lock lock(shared.mutex);
         shared.openDone = true;
         if (opened)
             shared.schemaVersion = *opened;
         else
             shared.openError = opened.error();
-        shared.progress.wakeAll();
+        shared.progress.notify_all();
     }
     if (opened)
         worker.run();
-    QMutexLocker lock(&shared.mutex);
+    std::unique_lock lock(shared.mutex);
     shared.workerExited = true;
-    shared.progress.wakeAll();
+    shared.progress.notify_all();
 }
 
 template <typename Record> qint64 Storage::enqueue(Record record)
@@ -257,7 +257,7 @@ template <typename Record> qint64 Storage::enqueue(Record record)
         refuse(this, shared, WriteOp(std::move(record)), makeError(QStringLiteral("storage.invalid"), *invalid));
         return 0;
     }
-    QMutexLocker lock(&shared.mutex);
+    std::unique_lock lock(shared.mutex);
     if (!shared.accepting) {
         lock.unlock();
         refuse(this,
@@ -292,7 +292,7 @@ template <typename Record> qint64 Storage::enqueue(Record record)
     }
     shared.queue.push_back(QueuedWrite{ticket, WriteOp(std::move(record)), false});
     ++shared.stats.queued;
-    shared.workAvailable.wakeOne();
+    shared.workAvailable.notify_one();
     return id;
 }
 
@@ -342,18 +342,18 @@ bool Storage::close(int timeoutMs)
         return true;
     const QDeadlineTimer deadline(timeoutMs);
     {
-        QMutexLocker lock(&m_shared->mutex);
+        std::unique_lock lock(m_shared->mutex);
         m_shared->accepting = false;
     }
     const bool complete = waitForQueued(*m_shared, deadline);
     {
-        QMutexLocker lock(&m_shared->mutex);
+        std::unique_lock lock(m_shared->mutex);
         m_shared->stopping = true;
         if (!complete) {
             m_shared->abandon = true;
-            m_shared->abandoned.wakeAll();
+            m_shared->abandoned.notify_all();
         }
-        m_shared->workAvailable.wakeAll();
+        m_shared->workAvailable.notify_all();
     }
     m_thread->wait();
     m_thread.reset();
@@ -366,7 +366,7 @@ bool Storage::close(int timeoutMs)
 
 StorageStats Storage::stats() const
 {
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock lock(m_shared->mutex);
     StorageStats s = m_shared->stats;
     s.pending = int(m_shared->queue.size());
     return s;

@@ -6,9 +6,9 @@
 #include "storage/StorageLog.h"
 
 #include <QDeadlineTimer>
-#include <QMutexLocker>
 #include <algorithm>
 #include <limits>
+#include <mutex>
 
 namespace sb::storage {
 namespace {
@@ -225,7 +225,7 @@ Result<int> StorageWorker::open()
     if (std::optional<Error> failed = m_statements->prepare())
         return *failed;
 
-    QMutexLocker lock(&m_shared.mutex);
+    std::unique_lock lock(m_shared.mutex);
     m_shared.lastEventId = *events;
     m_shared.lastTranscriptId = *transcripts;
     m_shared.lastWebhookId = *webhooks;
@@ -240,9 +240,9 @@ void StorageWorker::run()
         batch.clear();
         bool abandon = false;
         {
-            QMutexLocker lock(&m_shared.mutex);
+            std::unique_lock lock(m_shared.mutex);
             while (m_shared.queue.empty() && !m_shared.stopping)
-                m_shared.workAvailable.wait(&m_shared.mutex);
+                m_shared.workAvailable.wait(lock);
             if (m_shared.queue.empty())
                 break;
             abandon = m_shared.abandon;
@@ -278,14 +278,14 @@ void StorageWorker::run()
             process(batch);
         }
 
-        QMutexLocker lock(&m_shared.mutex);
+        std::unique_lock lock(m_shared.mutex);
         m_shared.doneTicket = batch.back().ticket;
         StorageStats& stats = m_shared.stats;
         stats.committed += std::exchange(m_committed, 0);
         stats.failed += std::exchange(m_failed, 0);
         stats.transactions += std::exchange(m_transactions, 0);
         stats.largestBatch = std::max(stats.largestBatch, m_largestBatch);
-        m_shared.progress.wakeAll();
+        m_shared.progress.notify_all();
     }
 }
 
@@ -319,7 +319,7 @@ void StorageWorker::commitOrReport(const std::vector<WriteOp*>& ops, bool mayRep
         if (!isTransient(failure->error) || attempts > m_shared.options.maxRetries)
             break;
         {
-            QMutexLocker lock(&m_shared.mutex); // published at once: a retry can take long
+            std::unique_lock lock(m_shared.mutex); // published at once: a retry can take long
             ++m_shared.stats.retries;
         }
         const int delay = std::min(m_shared.options.retryDelayMs << std::min(attempts - 1, 10), 5000);
@@ -557,9 +557,9 @@ void StorageWorker::report(const WriteOp& op, const Error& error, int attempts, 
 bool StorageWorker::backOff(int delayMs)
 {
     QDeadlineTimer deadline(delayMs);
-    QMutexLocker lock(&m_shared.mutex);
+    std::unique_lock lock(m_shared.mutex);
     while (!m_shared.abandon) {
-        if (!m_shared.abandoned.wait(&m_shared.mutex, deadline))
+        if (!waitUntil(m_shared.abandoned, lock, deadline))
             return !m_shared.abandon;
     }
     return false;

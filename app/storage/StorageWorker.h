@@ -7,14 +7,16 @@
 #include "storage/Records.h"
 #include "storage/Storage.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
-#include <QMutex>
 #include <QObject>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QWaitCondition>
+#include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -31,6 +33,17 @@ struct QueuedWrite
     bool superseded = false; ///< a newer track-stats snapshot of the same track is queued
 };
 
+/// Waits on `condition` (with `lock` held) until notified or `deadline` passes; false on timeout.
+inline bool
+waitUntil(std::condition_variable& condition, std::unique_lock<std::mutex>& lock, const QDeadlineTimer& deadline)
+{
+    if (deadline.isForever()) {
+        condition.wait(lock);
+        return true;
+    }
+    return condition.wait_until(lock, deadline.deadline<std::chrono::steady_clock>()) == std::cv_status::no_timeout;
+}
+
 /// State shared between the façade and the worker. Everything below `mutex` is guarded by it.
 struct StorageShared
 {
@@ -38,10 +51,13 @@ struct StorageShared
     QString path;
     StorageOptions options;
 
-    mutable QMutex mutex;
-    QWaitCondition workAvailable; ///< worker sleeps on it: queue not empty, or stopping
-    QWaitCondition progress;      ///< open()/flush() sleep on it: doneTicket moved, open done, worker exited
-    QWaitCondition abandoned;     ///< a retry back-off sleeps on it: close() gave up waiting
+    // The standard library's mutex and condition variables rather than Qt's: ThreadSanitizer
+    // intercepts every lock and unlock of these, whereas QWaitCondition unlocks a QMutex inside the
+    // (uninstrumented) Qt library, which the sanitizer then reports as a double lock.
+    mutable std::mutex mutex;
+    std::condition_variable workAvailable; ///< worker sleeps on it: queue not empty, or stopping
+    std::condition_variable progress;      ///< open()/flush() sleep on it: doneTicket moved, open done, worker exited
+    std::condition_variable abandoned;     ///< a retry back-off sleeps on it: close() gave up waiting
     std::deque<QueuedWrite> queue;
     quint64 nextTicket = 1;
     quint64 doneTicket = 0; ///< every write with ticket <= doneTicket is committed or reported
