@@ -4,21 +4,28 @@
 #include "bootstrap/Core.h"
 #include "bootstrap/DemoCalls.h"
 #include "common/Version.h"
+#include "credentials/CredentialStore.h"
+#include "credentials/Profiles.h"
 #include "storage/HistoryQueries.h"
 #include "storage/HistoryReader.h"
 #include "ui/calls/CallListModel.h"
+#include "ui/console/FirstStart.h"
+#include "ui/detail/CallDetailPane.h"
+#include "ui/network/NetworkPanel.h"
 #include "ui/settings/SettingsDialog.h"
 
+#include <QAction>
 #include <QApplication>
-#include <QFontDatabase>
+#include <QCloseEvent>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
+#include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QTreeView>
 
@@ -27,29 +34,30 @@ namespace sb::ui {
 MainWindow::MainWindow(bootstrap::Core* core, const QString& startError, QWidget* parent)
     : QMainWindow(parent)
     , m_core(core)
+    , m_startError(startError)
 {
     setWindowTitle(QLatin1String(kDisplayName));
     setWindowIcon(QIcon(QStringLiteral(":/icons/switchboard.svg")));
     setObjectName(QStringLiteral("MainWindow"));
 
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    m_model = new CallListModel(this);
-    m_callList = new QTreeView(splitter);
-    m_callList->setObjectName(QStringLiteral("callList"));
-    m_callList->setModel(m_model);
-    m_callList->setRootIsDecorated(false);
-    m_callList->setUniformRowHeights(true);
-    m_callList->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_callList->header()->setSectionResizeMode(CallListModel::Sid, QHeaderView::ResizeToContents);
-
-    m_detail = new QPlainTextEdit(splitter);
-    m_detail->setObjectName(QStringLiteral("callDetail"));
-    m_detail->setReadOnly(true);
-    m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_detail->setPlaceholderText(tr("No call selected.\n\nCalls appear here when the listener receives them."));
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    setCentralWidget(splitter);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("consoleTabs"));
+    m_tabs->setDocumentMode(true);
+    buildCallsScreen();
+    auto* webhooks = new QLabel(tr("The webhook inspector appears here."), m_tabs);
+    webhooks->setObjectName(QStringLiteral("webhooksScreen"));
+    webhooks->setAlignment(Qt::AlignCenter);
+    m_tabs->addTab(webhooks, tr("&Webhooks"));
+    auto* flows = new QLabel(tr("Flows appear here."), m_tabs);
+    flows->setObjectName(QStringLiteral("flowsScreen"));
+    flows->setAlignment(Qt::AlignCenter);
+    m_tabs->addTab(flows, tr("&Flows"));
+    m_networkPanel = new NetworkPanel(m_core, m_tabs);
+    m_tabs->addTab(m_networkPanel, tr("&Network"));
+    setCentralWidget(m_tabs);
+    connect(m_networkPanel, &NetworkPanel::copied, this, [this](const QString& what) {
+        statusBar()->showMessage(tr("%1 copied").arg(what), 3000);
+    });
 
     m_listenerStatus = new QLabel(this);
     m_listenerStatus->setObjectName(QStringLiteral("listenerStatus"));
@@ -57,7 +65,8 @@ MainWindow::MainWindow(bootstrap::Core* core, const QString& startError, QWidget
     statusBar()->addPermanentWidget(m_listenerStatus);
 
     if (m_core) {
-        m_listenerStatus->setText(tr("Listening on %1  ·  media %2").arg(m_core->publicUrl(), m_core->streamUrl()));
+        showPublicUrl();
+        connect(m_core, &bootstrap::Core::publicUrlChanged, this, &MainWindow::showPublicUrl);
         // History loads on the reader thread; calls stored meanwhile arrive through callStored and
         // are merged, so none is lost between the query and its answer.
         m_core->history()->recentCalls(500, this, [this](const Result<QList<storage::CallSummary>>& calls) {
@@ -74,42 +83,90 @@ MainWindow::MainWindow(bootstrap::Core* core, const QString& startError, QWidget
             m_model->upsert(call);
         });
         connect(m_core->demoCalls(), &bootstrap::DemoCalls::progress, this, [this](int call, const QString& summary) {
-            statusBar()->showMessage(tr("Demo call %1: %2").arg(call).arg(summary), 5000);
+            const QString text = tr("Demo call %1: %2").arg(call).arg(summary);
+            m_firstStart->setDemoStatus(text);
+            statusBar()->showMessage(text, 5000);
         });
         connect(m_core->demoCalls(),
                 &bootstrap::DemoCalls::finished,
                 this,
                 [this](int call, bool ok, const QString& summary) {
-                    statusBar()->showMessage(ok ? tr("Demo call %1 finished").arg(call)
-                                                : tr("Demo call %1 %2").arg(call).arg(summary),
-                                             10000);
+                    const QString text = ok ? tr("Demo call %1 finished: %2").arg(call).arg(summary)
+                                            : tr("Demo call %1 failed: %2").arg(call).arg(summary);
+                    m_firstStart->setDemoStatus(text);
+                    statusBar()->showMessage(text, 10000);
                 });
-        connect(m_core, &bootstrap::Core::eventStored, this, &MainWindow::appendEvent);
     } else {
         m_listenerStatus->setText(tr("Listener not running: %1").arg(startError));
+        m_firstStart->setListenerError(startError);
     }
-    connect(m_callList->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedCall);
 
     createActions();
-    resize(1100, 700);
+    resize(1200, 760);
+    restoreLayout();
+    updateCallsPage();
 }
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::buildCallsScreen()
+{
+    m_callsStack = new QStackedWidget(m_tabs);
+    m_callsStack->setObjectName(QStringLiteral("callsScreen"));
+    m_firstStart = new FirstStart(m_callsStack);
+    m_callsStack->addWidget(m_firstStart);
+
+    m_callSplitter = new QSplitter(Qt::Horizontal, m_callsStack);
+    m_callSplitter->setObjectName(QStringLiteral("callSplitter"));
+    m_model = new CallListModel(this);
+    m_callList = new QTreeView(m_callSplitter);
+    m_callList->setObjectName(QStringLiteral("callList"));
+    m_callList->setAccessibleName(tr("Calls"));
+    m_callList->setModel(m_model);
+    m_callList->setRootIsDecorated(false);
+    m_callList->setUniformRowHeights(true);
+    m_callList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_callList->setTextElideMode(Qt::ElideMiddle);
+    m_callList->header()->setSectionResizeMode(CallListModel::Sid, QHeaderView::Interactive);
+    m_detail = new CallDetailPane(m_core, m_callSplitter);
+    m_callSplitter->setStretchFactor(0, 3);
+    m_callSplitter->setStretchFactor(1, 4);
+    m_callsStack->addWidget(m_callSplitter);
+    m_tabs->addTab(m_callsStack, tr("&Calls"));
+
+    connect(m_callList->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedCall);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCallsPage);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateCallsPage);
+    connect(m_firstStart, &FirstStart::demoCallRequested, this, &MainWindow::placeDemoCall);
+    connect(m_firstStart, &FirstStart::credentialsRequested, this, &MainWindow::openSettings);
+    connect(m_firstStart, &FirstStart::tunnelRequested, this, [this] { showScreen(NetworkScreen); });
+}
+
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* settings = file->addAction(tr("&Twilio credentials…"), this, [this] {
-        auto* dialog = new SettingsDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->open();
-    });
+    QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
     settings->setObjectName(QStringLiteral("actionSettings"));
     settings->setShortcut(QKeySequence::Preferences);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setObjectName(QStringLiteral("actionQuit"));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const QStringList screens{tr("&Calls"), tr("&Webhooks"), tr("&Flows"), tr("&Network")};
+    for (int i = 0; i < screens.size(); ++i) {
+        QAction* show = view->addAction(screens.at(i), this, [this, i] { showScreen(Screen(i)); });
+        show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        show->setObjectName(QStringLiteral("actionScreen%1").arg(i + 1));
+    }
+    view->addSeparator();
+    QAction* find = view->addAction(tr("&Find call"), this, [this] {
+        showScreen(CallsScreen);
+        m_callList->setFocus();
+    });
+    find->setShortcut(QKeySequence::Find);
+    find->setObjectName(QStringLiteral("actionFindCall"));
 
     QMenu* call = menuBar()->addMenu(tr("&Call"));
     m_demoCall = call->addAction(tr("Place &demo call"), this, &MainWindow::placeDemoCall);
@@ -124,8 +181,21 @@ void MainWindow::createActions()
     toolbar->addAction(m_demoCall);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* shortcuts = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    shortcuts->setObjectName(QStringLiteral("actionShortcuts"));
+    shortcuts->setShortcut(QKeySequence::HelpContents);
     QAction* about = help->addAction(tr("&About Switchboard"), this, &MainWindow::showAbout);
     about->setObjectName(QStringLiteral("actionAbout"));
+}
+
+void MainWindow::showScreen(Screen screen)
+{
+    m_tabs->setCurrentIndex(int(screen));
+}
+
+MainWindow::Screen MainWindow::currentScreen() const
+{
+    return Screen(m_tabs->currentIndex());
 }
 
 QString MainWindow::selectedCallSid() const
@@ -136,56 +206,22 @@ QString MainWindow::selectedCallSid() const
 
 void MainWindow::showSelectedCall()
 {
-    const QString sid = selectedCallSid();
-    m_detail->clear();
-    if (sid.isEmpty() || !m_core)
-        return;
-    m_detail->setPlaceholderText(tr("Loading %1…").arg(sid));
-    m_core->history()->callDetail(sid, this, [this, sid](const Result<storage::CallDetail>& detail) {
-        if (sid != selectedCallSid())
-            return; // the selection moved on; its own answer follows
-        if (!detail.ok())
-            m_detail->setPlainText(detail.error().message);
-        else
-            showCallDetail(detail.value());
-    });
+    m_detail->showCall(selectedCallSid());
 }
 
-void MainWindow::showCallDetail(const storage::CallDetail& d)
+void MainWindow::updateCallsPage()
 {
-    QStringList lines;
-    lines << tr("Call      %1").arg(d.call.callSid) << tr("From      %1").arg(d.call.from)
-          << tr("To        %1").arg(d.call.to) << tr("State     %1 (Twilio: %2)").arg(d.call.state, d.call.status)
-          << tr("Flow      %1").arg(d.call.flow);
-    for (const storage::StreamDetail& s : d.streams) {
-        lines << tr("Stream    %1 %2").arg(s.stream.streamSid, s.stream.status);
-        for (const storage::StreamTrackStats& t : s.tracks)
-            lines << tr("  %1: %2 frames, %3 gaps, %4 late  %5")
-                         .arg(t.track)
-                         .arg(t.frames)
-                         .arg(t.gaps)
-                         .arg(t.lateFrames)
-                         .arg(t.wavPath);
-    }
-    for (const storage::TranscriptSegment& t : d.transcripts)
-        lines << tr("%1 said: %2").arg(t.track, t.text);
-    lines << QString() << tr("Events");
-    m_detail->setPlainText(lines.join(QLatin1Char('\n')));
-    m_shownEventIds.clear();
-    for (const storage::CallEvent& e : d.events)
-        appendEvent(e);
+    const bool empty = m_model->rowCount() == 0;
+    m_callsStack->setCurrentWidget(empty ? static_cast<QWidget*>(m_firstStart) : m_callSplitter);
 }
 
-void MainWindow::appendEvent(const storage::CallEvent& event)
+void MainWindow::showPublicUrl()
 {
-    // An event stored while the detail was loading comes both live and in the answer: show once.
-    if (event.callSid != selectedCallSid() || m_shownEventIds.contains(event.id))
-        return;
-    m_shownEventIds.insert(event.id);
-    m_detail->appendPlainText(QStringLiteral("%1  %2  %3")
-                                  .arg(event.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")),
-                                       event.kind,
-                                       QString::fromUtf8(QJsonDocument(event.detail).toJson(QJsonDocument::Compact))));
+    const bool tunnelled = m_core->publicUrl() != m_core->listenerUrl();
+    m_listenerStatus->setText(tunnelled ? tr("Twilio URL %1/voice  ·  listening on %2")
+                                              .arg(m_core->publicUrl(), m_core->listenerUrl())
+                                        : tr("Listening on %1  ·  media %2 (no tunnel)")
+                                              .arg(m_core->publicUrl(), m_core->streamUrl()));
 }
 
 void MainWindow::placeDemoCall()
@@ -195,6 +231,83 @@ void MainWindow::placeDemoCall()
     bootstrap::DemoCallRequest request;
     request.realtime = m_demoRealtime;
     m_core->demoCalls()->start(m_core->publicUrl(), request);
+    m_firstStart->setDemoStatus(tr("Placing a demo call…"));
+}
+
+void MainWindow::openSettings()
+{
+    auto* dialog = new SettingsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::credentialsChanged, this, &MainWindow::applyActiveToken);
+    connect(dialog, &SettingsDialog::activeProfileChanged, this, &MainWindow::applyActiveToken);
+    dialog->open();
+}
+
+void MainWindow::applyActiveToken()
+{
+    if (!m_core)
+        return;
+    const QString profile = credentials::ProfileSettings().activeName();
+    auto* store = new credentials::CredentialStore(credentials::kDefaultKeychainTimeoutMs, this);
+    store->read(profile, credentials::SecretKind::AuthToken, this, [this, store, profile](Result<QByteArray> token) {
+        store->deleteLater();
+        if (!token.ok() || token.value().isEmpty()) {
+            statusBar()->showMessage(
+                tr("The listener keeps its current token: %1")
+                    .arg(token.ok() ? tr("profile %1 has no auth token").arg(profile) : token.error().message),
+                10000);
+            return;
+        }
+        m_core->setAuthToken(token.value());
+        token.value().fill('\0');
+        statusBar()->showMessage(tr("The listener now checks signatures with profile %1's auth token").arg(profile),
+                                 10000);
+    });
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("window"));
+    restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    m_callSplitter->restoreState(settings.value(QStringLiteral("callSplitter")).toByteArray());
+    m_callList->header()->restoreState(settings.value(QStringLiteral("callColumns")).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("screen"), 0).toInt());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("window"));
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState());
+    settings.setValue(QStringLiteral("callSplitter"), m_callSplitter->saveState());
+    settings.setValue(QStringLiteral("callColumns"), m_callList->header()->saveState());
+    settings.setValue(QStringLiteral("screen"), m_tabs->currentIndex());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showShortcuts()
+{
+    QStringList rows;
+    const QList<QAction*> actions = findChildren<QAction*>();
+    for (const QAction* action : actions) {
+        if (action->shortcut().isEmpty() || action->text().isEmpty())
+            continue;
+        QString text = action->text();
+        text.remove(QLatin1Char('&'));
+        text.remove(QStringLiteral("…"));
+        rows << QStringLiteral("<tr><td><b>%1</b></td><td>&nbsp;&nbsp;%2</td></tr>")
+                    .arg(action->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(), text.toHtmlEscaped());
+    }
+    rows.sort();
+    QMessageBox box(this);
+    box.setObjectName(QStringLiteral("shortcutsDialog"));
+    box.setWindowTitle(tr("Keyboard shortcuts"));
+    box.setTextFormat(Qt::RichText);
+    box.setText(QStringLiteral("<table>%1</table>").arg(rows.join(QString())));
+    box.exec();
 }
 
 void MainWindow::showAbout()

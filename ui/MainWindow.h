@@ -2,60 +2,84 @@
 #pragma once
 
 #include <QMainWindow>
-#include <QSet>
 
 class QLabel;
-class QPlainTextEdit;
+class QSplitter;
+class QStackedWidget;
+class QTabWidget;
 class QTreeView;
 
 namespace sb::bootstrap {
 class Core;
 }
-namespace sb::storage {
-struct CallDetail;
-struct CallEvent;
-struct CallRecord;
-} // namespace sb::storage
 
 namespace sb::ui {
 
+class CallDetailPane;
 class CallListModel;
+class FirstStart;
+class NetworkPanel;
 
-/// The console's main window: calls on the left, the selected call's details and live events on
-/// the right, the listener's state in the status bar. It only observes the core (through its
-/// *Stored signals, so what it shows is what was stored). GUI thread.
+/// The operator console. Four screens in tabs: Calls (the call wall beside the selected call's
+/// detail, or the first-start steps while there are no calls), Webhooks (the inspector), Flows,
+/// and Network (listener and tunnel). The status bar shows the URL Twilio must use (the
+/// tunnel's once one is up). It only observes the core, through its *Stored signals and its
+/// history reader, so what it shows is what was stored and it never waits on the network,
+/// storage or audio. Layout, splitters and the current screen are remembered (QSettings,
+/// group "window"). GUI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
+    /// The screens, in tab order (Ctrl+1 ... Ctrl+4).
+    enum Screen { CallsScreen, WebhooksScreen, FlowsScreen, NetworkScreen };
+
     /// `core` may be null (no listener running, e.g. it failed to start); `startError` then says why.
     explicit MainWindow(bootstrap::Core* core, const QString& startError = QString(), QWidget* parent = nullptr);
     ~MainWindow() override;
 
     CallListModel* callModel() const { return m_model; }
+    CallDetailPane* callDetail() const { return m_detail; }
+    void showScreen(Screen screen);
+    Screen currentScreen() const;
     /// Demo calls play Twilio's side in simulated time (fast); the window can switch to real time.
     void setDemoCallsRealtime(bool realtime) { m_demoRealtime = realtime; }
     /// Asks the core for a demo call against this app's own listener (the built-in simulator
-    /// plays Twilio); progress shows in the status bar.
+    /// plays Twilio); progress shows in the first-start page and the status bar, in words.
     void placeDemoCall();
+    /// The settings dialog (credentials); a token saved for the active profile is handed to the
+    /// running listener at once.
+    void openSettings();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
+    void buildCallsScreen();
     void createActions();
     void showAbout();
+    void showShortcuts();
     void showSelectedCall();
-    void showCallDetail(const storage::CallDetail& detail);
-    void appendEvent(const storage::CallEvent& event);
+    void updateCallsPage();
+    void showPublicUrl();
+    void applyActiveToken();
+    void restoreLayout();
     QString selectedCallSid() const;
 
     bootstrap::Core* m_core = nullptr;
+    QString m_startError;
+    QTabWidget* m_tabs = nullptr;
+    QStackedWidget* m_callsStack = nullptr;
+    FirstStart* m_firstStart = nullptr;
+    QSplitter* m_callSplitter = nullptr;
     CallListModel* m_model = nullptr;
     QTreeView* m_callList = nullptr;
-    QPlainTextEdit* m_detail = nullptr;
+    CallDetailPane* m_detail = nullptr;
+    NetworkPanel* m_networkPanel = nullptr;
     QLabel* m_listenerStatus = nullptr;
     QAction* m_demoCall = nullptr;
     bool m_demoRealtime = true;
-    QSet<qint64> m_shownEventIds; ///< events of the shown call already in the detail
 };
 
 } // namespace sb::ui

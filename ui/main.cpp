@@ -7,6 +7,7 @@
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
 #include "ui/MainWindow.h"
+#include "ui/console/SingleInstance.h"
 
 #include <QApplication>
 #include <vector>
@@ -40,6 +41,14 @@ int main(int argc, char* argv[])
     shutdown.setQuitOnSignal(false);
     QApplication::setQuitOnLastWindowClosed(false);
 
+    // One window per data folder: a second start raises the first and ends (status 0), before it
+    // waits for the keychain or touches the database the first one holds.
+    sb::ui::SingleInstance instance(sb::cli::resolveDataDir(inv.core.dataDir));
+    if (instance.handOverToRunning()) {
+        sb::cli::printLine(QStringLiteral("switchboard: already running on this data folder; its window was raised"));
+        return 0;
+    }
+
     // The same start-up as --headless: every option means the same with or without a window, and
     // one the window cannot honour stops here, before a window opens.
     auto startup = sb::cli::prepareCoreStartup(inv.core);
@@ -56,6 +65,15 @@ int main(int argc, char* argv[])
     QObject::connect(&core, &sb::bootstrap::Core::stopped, &app, &QCoreApplication::quit);
     QObject::connect(&app, &QGuiApplication::lastWindowClosed, &core, &sb::bootstrap::Core::shutdown);
     QObject::connect(&shutdown, &sb::ShutdownSignals::shutdownRequested, &window, &QWidget::close);
+    if (!instance.listen())
+        sb::cli::printErrorLine(QStringLiteral("switchboard: a second start will not find this window: %1")
+                                    .arg(instance.errorString()));
+    QObject::connect(&instance, &sb::ui::SingleInstance::raiseRequested, &window, [&window] {
+        window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+        window.show();
+        window.raise();
+        window.activateWindow();
+    });
     window.show();
     const int code = QApplication::exec();
     core.stop();

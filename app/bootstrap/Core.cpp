@@ -15,10 +15,12 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QThread>
 #include <QTimer>
 #include <chrono>
 #include <future>
+#include <mutex>
 
 namespace sb::bootstrap {
 
@@ -76,10 +78,30 @@ bool recoverStreams(const storage::HistoryQueries& history,
 
 } // namespace
 
+/// The auth token's source, replaceable while the listener runs (settings apply without a
+/// restart). Read on the network thread and by demo calls' threads, replaced on the main thread.
+struct Core::TokenSource
+{
+    std::mutex mutex;
+    std::function<QByteArray()> source;
+};
+
 Core::Core(CoreOptions options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
+    , m_token(std::make_shared<TokenSource>())
 {
+    m_token->source = std::move(m_options.authToken);
+    m_options.authToken = [token = m_token]() -> QByteArray {
+        const std::lock_guard lock(token->mutex);
+        return token->source ? token->source() : QByteArray();
+    };
+}
+
+void Core::setAuthToken(const QByteArray& token)
+{
+    const std::lock_guard lock(m_token->mutex);
+    m_token->source = [kept = QByteArray(token.constData(), token.size())] { return kept; };
 }
 
 Core::~Core()
@@ -194,26 +216,16 @@ Result<quint16> Core::start()
     m_port = result.value();
     m_publicUrl = m_network->publicUrl();
     m_streamUrl = m_network->streamUrl();
+    m_loopbackUrl = m_publicUrl;
     m_history = std::make_unique<storage::HistoryReader>(databasePath());
     m_demoCalls = std::make_unique<DemoCalls>(m_options.authToken);
     m_started = true;
 
     if (!m_options.tunnel.isEmpty() && m_options.tunnel != QLatin1String("none")) {
-        const auto config = tunnel::parseTunnelSpec(m_options.tunnel,
-                                                    m_port,
-                                                    m_options.tunnelUrlPattern.isEmpty()
-                                                        ? QRegularExpression()
-                                                        : QRegularExpression(m_options.tunnelUrlPattern));
-        if (!config.ok()) {
+        if (const Result<bool> tunnel = startTunnel(m_options.tunnel, m_options.tunnelUrlPattern); !tunnel.ok()) {
             stop();
-            return config.error();
+            return tunnel.error();
         }
-        m_tunnel = new tunnel::TunnelSupervisor(config.value(), this);
-        connect(m_tunnel, &tunnel::TunnelSupervisor::publicUrlChanged, this, &Core::setPublicUrl);
-        connect(m_tunnel, &tunnel::TunnelSupervisor::stateChanged, this, [this] {
-            emit logLine(QStringLiteral("tunnel: %1").arg(tunnel::describeStatus(m_tunnel->status())));
-        });
-        m_tunnel->start();
     }
 
     if (!m_options.numberUpdate.phoneNumber.isEmpty()) {
@@ -244,6 +256,44 @@ Result<quint16> Core::start()
             m_numberUpdater->pointAt(m_publicUrl);
     }
     return m_port;
+}
+
+Result<bool> Core::startTunnel(const QString& spec, const QString& urlPattern)
+{
+    if (!m_started)
+        return makeError(QStringLiteral("core.not-started"), QStringLiteral("the listener is not running"));
+    const QRegularExpression pattern = urlPattern.isEmpty() ? QRegularExpression() : QRegularExpression(urlPattern);
+    if (!pattern.isValid())
+        return makeError(
+            QStringLiteral("tunnel.bad-pattern"),
+            QStringLiteral("the URL pattern is not a valid regular expression: %1").arg(pattern.errorString()));
+    const auto config = tunnel::parseTunnelSpec(spec, m_port, pattern);
+    if (!config.ok())
+        return config.error();
+    stopTunnel();
+    m_options.tunnel = spec;
+    m_options.tunnelUrlPattern = urlPattern;
+    m_tunnel = new tunnel::TunnelSupervisor(config.value(), this);
+    connect(m_tunnel, &tunnel::TunnelSupervisor::publicUrlChanged, this, &Core::setPublicUrl);
+    connect(m_tunnel, &tunnel::TunnelSupervisor::stateChanged, this, [this, supervisor = m_tunnel] {
+        emit logLine(QStringLiteral("tunnel: %1").arg(tunnel::describeStatus(supervisor->status())));
+    });
+    m_tunnel->start();
+    emit tunnelChanged(m_tunnel);
+    return true;
+}
+
+void Core::stopTunnel()
+{
+    if (!m_tunnel)
+        return;
+    m_tunnel->stop();
+    m_tunnel->deleteLater();
+    m_tunnel = nullptr;
+    m_options.tunnel.clear();
+    // Back to the listener's own address: nothing reaches us through the old URL any more.
+    setPublicUrl(m_loopbackUrl);
+    emit tunnelChanged(nullptr);
 }
 
 void Core::setPublicUrl(const QString& url)

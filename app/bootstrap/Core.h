@@ -96,12 +96,24 @@ public:
     quint16 port() const { return m_port; }
     QString publicUrl() const { return m_publicUrl; }
     QString streamUrl() const { return m_streamUrl; }
+    /// The listener's own URL (http://bind:port), whatever tunnel is in front of it.
+    QString listenerUrl() const { return m_loopbackUrl; }
     const RecoveryReport& recovery() const { return m_recovery; }
     /// The running tunnel, or null.
     tunnel::TunnelSupervisor* tunnel() const { return m_tunnel; }
     /// Demo calls against this core's listener (the simulator on threads of its own, signed with
     /// the listener's token, which stays inside the core). Null before start().
     DemoCalls* demoCalls() const { return m_demoCalls.get(); }
+    /// Starts a tunnel (the syntax of CoreOptions::tunnel) in place of the running one, if any;
+    /// everything follows its public URL once it has one. Fails with a one-line reason for a spec
+    /// or pattern that cannot work (nothing changes then). Main thread, after start().
+    Result<bool> startTunnel(const QString& spec, const QString& urlPattern = QString());
+    /// Stops the tunnel, if any, and points everything back at the listener's own URL.
+    void stopTunnel();
+    /// Replaces the auth token the listener checks signatures with (and demo calls sign with),
+    /// from the next request on: a token saved in the settings applies without a restart. The
+    /// copy kept is this process's memory only. Any thread.
+    void setAuthToken(const QByteArray& token);
     /// Points signature checks and TwiML at a new public URL (the tunnel does this itself).
     void setPublicUrl(const QString& url);
     storage::Storage* storage() const { return m_storage.get(); }
@@ -118,13 +130,17 @@ signals:
     void callStored(const sb::storage::CallRecord& call);
     void webhookStored(const sb::storage::WebhookLogEntry& entry);
     void publicUrlChanged(const QString& publicUrl, const QString& streamUrl);
+    /// A tunnel was started (the new supervisor) or stopped (null).
+    void tunnelChanged(sb::tunnel::TunnelSupervisor* tunnel);
     /// shutdown() has finished: everything is stopped and stored.
     void stopped();
 
 private:
     void recover();
 
+    struct TokenSource;
     CoreOptions m_options;
+    std::shared_ptr<TokenSource> m_token;
     std::unique_ptr<storage::Storage> m_storage;
     std::unique_ptr<storage::HistoryReader> m_history;
     std::unique_ptr<DemoCalls> m_demoCalls;
@@ -135,6 +151,7 @@ private:
     quint16 m_port = 0;
     QString m_publicUrl;
     QString m_streamUrl;
+    QString m_loopbackUrl; ///< the public URL the listener started with (before any tunnel)
     RecoveryReport m_recovery;
     bool m_started = false;
     bool m_shuttingDown = false;
