@@ -5,6 +5,7 @@
 #include "bootstrap/DemoCalls.h"
 #include "bootstrap/NetworkSide.h"
 #include "bootstrap/RecordMapping.h"
+#include "calls/FlowLibrary.h"
 #include "common/Logging.h"
 #include "storage/HistoryQueries.h"
 #include "storage/HistoryReader.h"
@@ -90,6 +91,7 @@ Core::Core(CoreOptions options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_token(std::make_shared<TokenSource>())
+    , m_activeFlow(m_options.flow.isEmpty() ? QString::fromLatin1(calls::FlowLibrary::kDefaultFlow) : m_options.flow)
 {
     m_token->source = std::move(m_options.authToken);
     m_options.authToken = [token = m_token]() -> QByteArray {
@@ -117,6 +119,49 @@ QString Core::databasePath() const
 QString Core::audioDir() const
 {
     return QDir(m_options.dataDir).filePath(QStringLiteral("audio"));
+}
+
+QString Core::flowsDir() const
+{
+    return QDir(m_options.dataDir).filePath(QStringLiteral("flows"));
+}
+
+Result<QString> Core::setActiveFlow(const QString& name)
+{
+    if (name.isEmpty())
+        return makeError(QStringLiteral("unknown-flow"), QStringLiteral("no flow name given"));
+    if (!m_network) {
+        m_options.flow = name;
+        m_activeFlow = name;
+        emit activeFlowChanged(m_activeFlow);
+        return m_activeFlow;
+    }
+    return applyFlows(name);
+}
+
+Result<QString> Core::reloadFlows()
+{
+    if (!m_network)
+        return m_activeFlow;
+    return applyFlows(QString());
+}
+
+Result<QString> Core::applyFlows(const QString& activeFlow)
+{
+    Result<QString> result = Error{};
+    QMetaObject::invokeMethod(
+        m_network,
+        [network = m_network, activeFlow, &result] { result = network->reloadFlows(activeFlow); },
+        Qt::BlockingQueuedConnection);
+    if (!result.ok())
+        return result;
+    m_options.flow = result.value();
+    if (result.value() != m_activeFlow) {
+        m_activeFlow = result.value();
+        emit logLine(QStringLiteral("incoming calls now get the flow \"%1\"").arg(m_activeFlow));
+        emit activeFlowChanged(m_activeFlow);
+    }
+    return result;
 }
 
 Result<quint16> Core::start()
@@ -214,6 +259,7 @@ Result<quint16> Core::start()
         return result.error();
     }
     m_port = result.value();
+    m_activeFlow = m_network->registry()->activeFlow();
     m_publicUrl = m_network->publicUrl();
     m_streamUrl = m_network->streamUrl();
     m_loopbackUrl = m_publicUrl;

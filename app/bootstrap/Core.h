@@ -122,6 +122,20 @@ public:
     storage::HistoryReader* history() const { return m_history.get(); }
     QString databasePath() const;
     QString audioDir() const;
+    /// `<data-dir>/flows`: the user's flow files (FlowCatalog reads and writes them).
+    QString flowsDir() const;
+
+    /// The flow the next incoming call gets.
+    QString activeFlow() const { return m_activeFlow; }
+    /// Makes `name` the flow for incoming calls on the running listener, without a restart: the
+    /// flows folder is reloaded on the network thread (a short blocking hop), so a flow saved a
+    /// moment ago is used as saved. Before start() it only sets the option. An unknown or invalid
+    /// flow is refused and nothing changes. Emits activeFlowChanged() on success.
+    Result<QString> setActiveFlow(const QString& name);
+    /// Reloads the flows folder on the network thread, keeping the active flow (or falling back to
+    /// the demo flow if its file is gone or no longer valid), so the next call uses what was
+    /// saved. Returns the active flow.
+    Result<QString> reloadFlows();
 
 signals:
     /// One line per stored event, for the headless log.
@@ -132,11 +146,14 @@ signals:
     void publicUrlChanged(const QString& publicUrl, const QString& streamUrl);
     /// A tunnel was started (the new supervisor) or stopped (null).
     void tunnelChanged(sb::tunnel::TunnelSupervisor* tunnel);
+    /// The flow for incoming calls changed (setActiveFlow(), or a reload that lost it).
+    void activeFlowChanged(const QString& name);
     /// shutdown() has finished: everything is stopped and stored.
     void stopped();
 
 private:
     void recover();
+    Result<QString> applyFlows(const QString& activeFlow);
 
     struct TokenSource;
     CoreOptions m_options;
@@ -152,6 +169,7 @@ private:
     QString m_publicUrl;
     QString m_streamUrl;
     QString m_loopbackUrl; ///< the public URL the listener started with (before any tunnel)
+    QString m_activeFlow;
     RecoveryReport m_recovery;
     bool m_started = false;
     bool m_shuttingDown = false;

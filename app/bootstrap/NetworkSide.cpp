@@ -121,6 +121,19 @@ void NetworkSide::setPublicUrl(const QString& url)
     m_registry->setUrls(m_listener->publicUrl(), m_listener->streamUrl());
 }
 
+Result<QString> NetworkSide::reloadFlows(const QString& activeFlow)
+{
+    if (!m_registry)
+        return makeError(QStringLiteral("not-running"), QStringLiteral("the listener is not running"));
+    calls::FlowLibrary flows = calls::FlowLibrary::load(m_flowsDir);
+    for (const Error& problem : flows.problems())
+        qCWarning(log::app).noquote() << "flows:" << problem.message;
+    const QString wanted = activeFlow.isEmpty() ? m_registry->activeFlow() : activeFlow;
+    if (!flows.find(wanted) && activeFlow.isEmpty()) // the active flow's file went bad or away
+        return m_registry->setFlows(std::move(flows), QString::fromLatin1(calls::FlowLibrary::kDefaultFlow));
+    return m_registry->setFlows(std::move(flows), wanted);
+}
+
 void NetworkSide::stop()
 {
     // Finish every capture first, so files and stream rows are complete before storage closes.

@@ -32,6 +32,10 @@ public:
     Q_INVOKABLE void stop();
     /// Follows a new public URL: signature checks and the URLs flows put into TwiML.
     void setPublicUrl(const QString& url);
+    /// Reloads the flow library from the flows folder (built-ins plus files) and makes
+    /// `activeFlow` (empty: keep the current one) the flow of the next incoming call. Returns the
+    /// active flow's name, or why not (unknown flow: nothing changes). Network thread only.
+    Result<QString> reloadFlows(const QString& activeFlow);
 
     Result<quint16> startResult() const { return m_startResult; }
     QString publicUrl() const;

@@ -112,6 +112,17 @@ void CallRegistry::setUrls(const QString& publicUrl, const QString& streamUrl)
     m_streamUrl = streamUrl;
 }
 
+Result<QString> CallRegistry::setFlows(FlowLibrary flows, const QString& activeFlow)
+{
+    if (!flows.find(activeFlow))
+        return makeError(QStringLiteral("unknown-flow"),
+                         QStringLiteral("no flow named \"%1\" (available: %2)")
+                             .arg(activeFlow, flows.names().join(QStringLiteral(", "))));
+    m_flows = std::move(flows);
+    m_activeFlow = activeFlow;
+    return m_activeFlow;
+}
+
 void CallRegistry::restore(const QList<Call>& calls)
 {
     for (const Call& call : calls) {

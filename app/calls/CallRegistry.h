@@ -101,6 +101,11 @@ public:
     /// URLs the flows put into TwiML (follow the tunnel when it changes).
     void setUrls(const QString& publicUrl, const QString& streamUrl);
     void setTokenGenerator(TokenGenerator generator) { m_tokens = std::move(generator); }
+    /// Replaces the flow library (reloaded from disk) and the flow for new calls. Calls already
+    /// answered keep their flow by name (the new library's version of it, or the active one if it
+    /// is gone). Refused, changing nothing, when `activeFlow` is not in `flows`.
+    Result<QString> setFlows(FlowLibrary flows, const QString& activeFlow);
+    QString activeFlow() const { return m_activeFlow; }
 
     /// Puts back calls that were live when the process stopped (crash recovery).
     void restore(const QList<Call>& calls);
