@@ -6,6 +6,7 @@
 #include "bootstrap/DemoCalls.h"
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
+#include "ui/inspector/ReplayDialog.h"
 #include "ui/inspector/WebhookInspector.h"
 #include "ui/inspector/WebhookLogModel.h"
 
@@ -17,6 +18,7 @@
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -173,6 +175,24 @@ private slots:
         QTRY_COMPARE(inspector.currentEntryId(), newId);
         auto* result = inspector.findChild<QLabel*>(QStringLiteral("replayResult"));
         QVERIFY2(result->text().contains(QStringLiteral("#%1, status 200").arg(newId)), qPrintable(result->text()));
+
+        // Edit & replay: the parameters in an editable table, re-signed, the edit in the new entry.
+        inspector.editAndReplaySelected();
+        auto* dialog = inspector.findChild<ui::ReplayDialog*>(QStringLiteral("replayDialog"));
+        QVERIFY(dialog && dialog->isVisible());
+        QTableWidget* params = dialog->parameterTable();
+        const auto from = params->findItems(QStringLiteral("From"), Qt::MatchExactly);
+        QCOMPARE(from.size(), 1);
+        params->item(from.first()->row(), 1)->setText(QStringLiteral("+14155559999"));
+        replayed.clear();
+        dialog->accept();
+        QVERIFY(replayed.wait(20000));
+        const qint64 editedId = replayed.first().at(0).toLongLong();
+        QCOMPARE(replayed.first().at(1).toInt(), 200);
+        QTRY_COMPARE(inspector.currentEntryId(), editedId);
+        QCOMPARE(model->entryAt(model->rowOf(editedId)).replayOf, newId);
+        QCOMPARE(model->entryAt(model->rowOf(editedId)).signatureVerdict, QStringLiteral("valid"));
+        QVERIFY(model->entryAt(model->rowOf(editedId)).requestBody.contains("From=%2B14155559999"));
 
         const QString path = QDir::temp().filePath(QStringLiteral("switchboard-inspector.png"));
         QVERIFY(inspector.grab().toImage().save(path));
