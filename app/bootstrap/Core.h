@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "bootstrap/WebhookReplay.h"
 #include "common/Result.h"
 #include "tunnel/PhoneNumberUpdater.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <memory>
+#include <optional>
 
+class QNetworkAccessManager;
 class QThread;
 
 namespace sb::storage {
@@ -137,6 +141,17 @@ public:
     /// saved. Returns the active flow.
     Result<QString> reloadFlows();
 
+    /// Sends logged webhook `entryId` to this core's listener again (WebhookReplay.h), signed
+    /// here with the current auth token for the public URL, which never leaves the core: without
+    /// `edits` only if it had been valid, with them as `edits->sign` says. `done` runs on this
+    /// thread once the listener has answered and the new entry is stored (or after 15 s), and
+    /// not at all if `context` is gone. Errors: `replay.not-started`, `storage.not-found`,
+    /// `replay.network` (no answer).
+    void replayWebhook(qint64 entryId,
+                       std::optional<ReplayEdits> edits,
+                       QObject* context,
+                       std::function<void(Result<ReplayResult>)> done);
+
 signals:
     /// One line per stored event, for the headless log.
     void logLine(const QString& line);
@@ -154,6 +169,10 @@ signals:
 private:
     void recover();
     Result<QString> applyFlows(const QString& activeFlow);
+    void sendReplay(const storage::WebhookLogEntry& entry,
+                    const std::optional<ReplayEdits>& edits,
+                    QObject* context,
+                    std::function<void(Result<ReplayResult>)> done);
 
     struct TokenSource;
     CoreOptions m_options;
@@ -165,6 +184,7 @@ private:
     NetworkSide* m_network = nullptr; ///< lives on m_networkThread
     tunnel::TunnelSupervisor* m_tunnel = nullptr;
     tunnel::PhoneNumberUpdater* m_numberUpdater = nullptr;
+    QNetworkAccessManager* m_replayNetwork = nullptr;
     quint16 m_port = 0;
     QString m_publicUrl;
     QString m_streamUrl;

@@ -21,6 +21,7 @@ storage::WebhookLogEntry toRecord(const server::WebhookExchange& e)
     r.callSid = e.callSid;
     r.note = e.note;
     r.replayOf = e.replayOf;
+    r.signatureDiagnosis = e.signatureDiagnosis;
     return r;
 }
 

@@ -7,6 +7,7 @@
 #include "twilio/WebhookParams.h"
 
 #include <QElapsedTimer>
+#include <QSignalBlocker>
 
 namespace sb::calls {
 namespace {
@@ -144,6 +145,27 @@ const Call* CallRegistry::find(const QString& callSid) const
 
 WebhookReply CallRegistry::handle(const WebhookRequest& request)
 {
+    if (request.replayOf > 0) {
+        // A replay (the inspector's, or `webhooks replay`) is a dry run: it gets the answer the
+        // flow gives now, but no call changes and nothing is announced, so replaying a
+        // `completed` status callback for a live call leaves it live.
+        const QHash<QString, Call> calls = m_calls;
+        const auto finished = m_finished;
+        const QHash<QString, Tombstone> evicted = m_evicted;
+        const auto evictedOrder = m_evictedOrder;
+        WebhookRequest original = request;
+        original.replayOf = 0;
+        WebhookReply reply;
+        {
+            const QSignalBlocker quiet(this);
+            reply = handle(original);
+        }
+        m_calls = calls;
+        m_finished = finished;
+        m_evicted = evicted;
+        m_evictedOrder = evictedOrder;
+        return reply;
+    }
     sweep();
     switch (request.route) {
     case webhook::Route::Voice:

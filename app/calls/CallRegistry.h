@@ -95,7 +95,8 @@ public:
 
     explicit CallRegistry(FlowLibrary flows, QString activeFlow, QObject* parent = nullptr);
 
-    /// Answers one webhook that already passed the listener's checks.
+    /// Answers one webhook that already passed the listener's checks. A replay (replayOf > 0) is
+    /// answered as a dry run: the same reply, but no call changes and no signal is emitted.
     webhook::WebhookReply handle(const webhook::WebhookRequest& request);
 
     /// URLs the flows put into TwiML (follow the tunnel when it changes).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `switchboard webhooks list|show|replay`: the webhook log, like ngrok's inspector.
+#include "bootstrap/WebhookReplay.h"
 #include "cli/CommandLine.h"
 #include "cli/CoreStartup.h"
 #include "cli/Output.h"
@@ -8,10 +9,6 @@
 #include "credentials/CredentialStore.h"
 #include "credentials/SecretBytes.h"
 #include "storage/HistoryQueries.h"
-#include "storage/Redaction.h"
-#include "twilio/Form.h"
-#include "twilio/Signature.h"
-#include "webhook/Webhook.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -44,7 +41,8 @@ const char* kHelp = "Usage: switchboard webhooks list [--search TEXT] [--status 
                     "           signature was valid is signed again with the auth token (from the\n"
                     "           keychain, or one line on stdin with --auth-token-stdin) for URL, the\n"
                     "           listener's public URL (default BASE); any other request is sent unsigned\n"
-                    "           and is refused again. The new log entry points back to ID.\n";
+                    "           and is refused again. The new log entry points back to ID. A replay changes\n"
+                    "           no call: the call layer answers it without touching the call's state.\n";
 
 bool textBody(const QByteArray& body)
 {
@@ -174,32 +172,15 @@ int runWebhooksCommand(const QStringList& arguments)
         return kExitOk;
     }
 
-    // replay
+    // replay: sign again what Twilio had signed, so only a replay of an accepted request is accepted.
     QString base = parser.value(url);
     while (base.endsWith(QLatin1Char('/')))
         base.chop(1);
-    const QUrl target(base + e.path + (e.query.isEmpty() ? QString() : QLatin1Char('?') + e.query));
-    if (!target.isValid() || target.scheme().isEmpty())
+    if (const QUrl check(base); !check.isValid() || check.scheme().isEmpty())
         return usageError(kCommand, QStringLiteral("--url '%1' is not a valid URL").arg(base));
-    QNetworkRequest request(target);
-    static const QList<QByteArray> skipped{"host",
-                                           "content-length",
-                                           "connection",
-                                           "transfer-encoding",
-                                           "accept-encoding",
-                                           "x-twilio-signature",
-                                           QByteArray(webhook::kReplayOfHeader).toLower()};
-    QByteArray contentType;
-    for (const auto& [name, value] : e.requestHeaders) {
-        if (name.compare("Content-Type", Qt::CaseInsensitive) == 0)
-            contentType = value;
-        if (!skipped.contains(name.toLower()) && value != storage::kRedacted)
-            request.setRawHeader(name, value);
-    }
-    // Sign again what Twilio had signed: only a replay of an accepted request is accepted.
-    if (e.signatureVerdict == QLatin1String("valid")) {
-        QByteArray token;
-        credentials::SecretGuard tokenGuard(token);
+    QByteArray token;
+    credentials::SecretGuard tokenGuard(token);
+    if (bootstrap::replaySignedByDefault(e)) {
         QString problem;
         if (parser.isSet(tokenStdin)) {
             if (!readSecretLine(token) || token.trimmed().isEmpty())
@@ -211,27 +192,17 @@ int runWebhooksCommand(const QStringList& arguments)
             else
                 problem = stored.error().message;
         }
-        if (problem.isEmpty()) {
-            QString signedBase = parser.isSet(publicUrl) ? parser.value(publicUrl) : base;
-            while (signedBase.endsWith(QLatin1Char('/')))
-                signedBase.chop(1);
-            const QString signedUrl =
-                signedBase + e.path + (e.query.isEmpty() ? QString() : QLatin1Char('?') + e.query);
-            const bool form =
-                e.method == QLatin1String("POST") &&
-                contentType.split(';').constFirst().trimmed().toLower() == "application/x-www-form-urlencoded";
-            // A JSON body is signed through the bodySHA256 already in the query (app/twilio/PROTOCOL.md §3.3).
-            request.setRawHeader(
-                "X-Twilio-Signature",
-                twilio::signature::compute(
-                    token, signedUrl, form ? twilio::parseFormBody(e.requestBody) : twilio::FormParams{}));
-        } else {
+        if (!problem.isEmpty()) {
+            token.clear();
             printErrorLine(QStringLiteral("webhooks: warning: cannot sign the replay (%1); the listener will refuse it "
                                           "unless it does not check signatures")
                                .arg(problem));
         }
     }
-    request.setRawHeader(webhook::kReplayOfHeader, QByteArray::number(e.id));
+    const bootstrap::ReplayRequest replay =
+        bootstrap::buildReplay(e, base, parser.isSet(publicUrl) ? parser.value(publicUrl) : base, token);
+    const QUrl target = replay.target;
+    const QNetworkRequest request = replay.toNetworkRequest();
     QNetworkAccessManager manager;
     QNetworkReply* reply = manager.sendCustomRequest(request, e.method.toLatin1(), e.requestBody);
     QEventLoop loop;

@@ -71,6 +71,8 @@ Listener::Listener(ListenerConfig config, QObject* parent)
     , m_config(std::move(config))
 {
     qRegisterMetaType<sb::server::WebhookExchange>();
+    m_clock.start();
+    m_diagnosisBudget = TokenBucket(20, 40, 0);
 }
 
 Listener::~Listener() = default;
@@ -151,6 +153,30 @@ twilio::signature::Check Listener::checkSignature(const QByteArray& header,
                                               : twilio::signature::validate(token, header, url, params);
     token.fill('\0');
     return check;
+}
+
+void Listener::diagnose(WebhookExchange& exchange,
+                        const HeaderList& headers,
+                        const twilio::FormParams& params,
+                        bool jsonBody,
+                        const QByteArray& signature)
+{
+    if (!m_diagnosisBudget.take(m_clock.elapsed()))
+        return; // a flood of bad signatures: the plain verdict will do
+    webhook::DiagnosisRequest request;
+    request.publicBase = m_config.publicUrl;
+    request.path = exchange.path;
+    request.query = exchange.query;
+    request.headers = headers;
+    request.params = params;
+    request.body = exchange.requestBody;
+    request.jsonBody = jsonBody;
+    request.signature = signature;
+    QByteArray token = m_tokenSource ? m_tokenSource() : QByteArray();
+    const webhook::SignatureDiagnosis diagnosis = webhook::diagnoseSignature(token, request);
+    token.fill('\0');
+    exchange.note = diagnosis.summary;
+    exchange.signatureDiagnosis = diagnosis.toJson();
 }
 
 void Listener::handleUpgrade(QTcpSocket* socket, const HttpHead& head)
@@ -268,7 +294,9 @@ bool Listener::handleRequest(const QHttpServerRequest& request, QTcpSocket* sock
     exchange.requestHeaders = redactHeaders(request.headers());
     exchange.requestBody = request.body();
     exchange.signatureVerdict = QStringLiteral("not-checked");
+    WebhookRequest webhook;
     exchange.replayOf = qMax<qint64>(0, request.value(kReplayOfHeader).toLongLong());
+    webhook.replayOf = exchange.replayOf;
 
     WebhookReply reply;
     auto plain = [&reply](int status, const QByteArray& text) {
@@ -311,7 +339,6 @@ bool Listener::handleRequest(const QHttpServerRequest& request, QTcpSocket* sock
         return true;
     }
 
-    WebhookRequest webhook;
     webhook.route = found->route;
     webhook.method = exchange.method;
     webhook.path = exchange.path;
@@ -347,6 +374,11 @@ bool Listener::handleRequest(const QHttpServerRequest& request, QTcpSocket* sock
         exchange.signatureVerdict = twilio::signature::verdictName(check.verdict);
         if (!check.valid()) {
             exchange.note = check.reason();
+            diagnose(exchange,
+                     request.headers(),
+                     exchange.method == "POST" ? webhook.params : twilio::FormParams{},
+                     jsonBody,
+                     request.value("X-Twilio-Signature"));
             qCWarning(log::app).noquote() << "listener: 403 for" << QString::fromUtf8(exchange.path) << "from"
                                           << exchange.remoteAddress << "-" << check.reason();
             plain(403, "Twilio signature check failed: " + check.reason().toUtf8());

@@ -2,15 +2,18 @@
 #pragma once
 
 #include "common/Result.h"
+#include "common/TokenBucket.h"
 #include "server/ConnectionGate.h"
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
+#include "webhook/SignatureDiagnosis.h"
 #include "webhook/Webhook.h"
 
 #include <QAbstractHttpServer>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QPointer>
 #include <functional>
 #include <memory>
@@ -60,12 +63,22 @@ struct WebhookExchange
     QString note;             ///< why it was refused, or a warning
     QString callSid;
     qint64 replayOf = 0; ///< webhook log id this request replays (X-Switchboard-Replay-Of), 0: none
+    /// For a refused signature: why (webhook::SignatureDiagnosis::toJson()); empty otherwise.
+    QJsonObject signatureDiagnosis;
 };
 
 /// The embedded listener: Twilio webhooks over HTTP and Media Streams over WebSocket on one port.
 /// Requests pass the ConnectionGate (sizes, time, rates), then routing (404/405), then the
 /// X-Twilio-Signature check against the public URL (403), and only then reach the handler.
 /// Each HTTP response closes its connection, so every request goes through the gate.
+///
+/// A refused signature is diagnosed (webhook/SignatureDiagnosis.h) while the token is at hand:
+/// the exchange's note holds the one-line cause and signatureDiagnosis the details. Diagnosing
+/// costs a few dozen HMACs, so at most 20 per second (burst 40) are diagnosed; past that the note
+/// keeps the plain verdict.
+///
+/// A request with X-Switchboard-Replay-Of is handed on with WebhookRequest::replayOf set: the
+/// call layer answers it without changing any call.
 ///
 /// Routes match, and signatures are checked against, the path and query exactly as received
 /// (app/twilio/PROTOCOL.md §3.1): `/%76oice` is not `/voice`.
@@ -131,6 +144,12 @@ private:
                                             const twilio::FormParams& params,
                                             const QByteArray& body,
                                             bool jsonBody) const;
+    /// Fills the exchange's note and signatureDiagnosis for a refused form or JSON request.
+    void diagnose(WebhookExchange& exchange,
+                  const HeaderList& headers,
+                  const twilio::FormParams& params,
+                  bool jsonBody,
+                  const QByteArray& signature);
 
     ListenerConfig m_config;
     ConnectionGate* m_gate = nullptr;
@@ -138,6 +157,8 @@ private:
     Handler m_handler;
     TokenSource m_tokenSource;
     QHash<QString, qint64> m_lastRejectLogMs;
+    TokenBucket m_diagnosisBudget;
+    QElapsedTimer m_clock;
 };
 
 } // namespace sb::server

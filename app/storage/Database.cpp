@@ -134,6 +134,15 @@ QList<Migration> buildMigrations()
             QStringLiteral("CREATE INDEX calls_live ON calls (ended_at) WHERE ended_at IS NULL"),
         },
     });
+    // Version 3: why a refused signature was refused, computed by the listener while it had the
+    // token (the stored log keeps no signature, so it cannot be worked out later).
+    list.append(Migration{
+        3,
+        QStringLiteral("signature diagnosis of refused webhooks"),
+        {
+            QStringLiteral("ALTER TABLE webhook_log ADD COLUMN signature_diagnosis TEXT NOT NULL DEFAULT '{}'"),
+        },
+    });
     return list;
 }
 

@@ -35,7 +35,8 @@ const QString kRecordingColumns = QStringLiteral("recording_sid, call_sid, url, 
 QString webhookColumns(bool withBodies)
 {
     return QStringLiteral("id, at, remote_address, method, path, query, request_headers, %1, status,"
-                          " response_headers, %2, duration_micros, signature_verdict, call_sid, replay_of, note")
+                          " response_headers, %2, duration_micros, signature_verdict, call_sid, replay_of, note,"
+                          " signature_diagnosis")
         .arg(withBodies ? QStringLiteral("request_body") : QStringLiteral("x''"),
              withBodies ? QStringLiteral("response_body") : QStringLiteral("x''"));
 }
@@ -165,6 +166,7 @@ WebhookLogEntry readWebhook(const QSqlQuery& q)
     r.callSid = q.value(13).toString();
     r.replayOf = q.value(14).isNull() ? 0 : q.value(14).toLongLong();
     r.note = q.value(15).toString();
+    r.signatureDiagnosis = toJsonObject(q.value(16));
     return redactWebhookEntry(std::move(r)); // rows of older versions were stored with their secrets
 }
 
@@ -406,6 +408,28 @@ Result<bool> HistoryQueries::readDetail(const QString& callSid, CallDetail& deta
     return true;
 }
 
+bool matchesWebhookFilter(const WebhookFilter& filter, const WebhookLogEntry& entry)
+{
+    if (!filter.text.isEmpty()) {
+        // SQLite's LIKE folds ASCII case only; so does this.
+        const auto contains = [&](const QByteArray& haystack) {
+            return haystack.toLower().contains(filter.text.toUtf8().toLower());
+        };
+        if (!contains(entry.path.toUtf8()) && !contains(entry.query.toUtf8()) && !contains(entry.callSid.toUtf8()) &&
+            !contains(entry.requestBody) && !contains(entry.responseBody))
+            return false;
+    }
+    if (filter.minStatus > 0 && entry.status < filter.minStatus)
+        return false;
+    if (filter.maxStatus > 0 && entry.status > filter.maxStatus)
+        return false;
+    if (!filter.verdict.isEmpty() && entry.signatureVerdict != filter.verdict)
+        return false;
+    if (!filter.callSid.isEmpty() && entry.callSid != filter.callSid)
+        return false;
+    return filter.path.isEmpty() || entry.path == filter.path;
+}
+
 Result<QList<WebhookLogEntry>> HistoryQueries::webhookLog(const WebhookFilter& filter) const
 {
     QStringList where;
@@ -433,6 +457,8 @@ Result<QList<WebhookLogEntry>> HistoryQueries::webhookLog(const WebhookFilter& f
         condition(QStringLiteral("signature_verdict = ?"), filter.verdict);
     if (!filter.callSid.isEmpty())
         condition(QStringLiteral("call_sid = ?"), filter.callSid);
+    if (!filter.path.isEmpty())
+        condition(QStringLiteral("path = ?"), filter.path);
     if (filter.beforeId > 0)
         condition(QStringLiteral("id < ?"), filter.beforeId);
     values.append(filter.limit > 0 ? filter.limit : -1); // SQLite: a negative LIMIT means none
@@ -652,6 +678,8 @@ QJsonObject webhookEntry(const WebhookLogEntry& w, bool withBodies)
         {QStringLiteral("note"), optionalString(w.note)},
         {QStringLiteral("request_headers"), headersJson(w.requestHeaders)},
         {QStringLiteral("response_headers"), headersJson(w.responseHeaders)},
+        {QStringLiteral("signature_diagnosis"),
+         w.signatureDiagnosis.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(w.signatureDiagnosis)},
     };
     if (withBodies) {
         putBody(out, QStringLiteral("request_body"), w.requestBody);

@@ -20,11 +20,17 @@ struct WebhookFilter
     int maxStatus = 0;   ///< inclusive; 0: no upper bound
     QString verdict;     ///< exact signature verdict; empty: any
     QString callSid;     ///< exact; empty: any
+    QString path;        ///< exact route path ("/voice"); empty: any
     qint64 beforeId = 0; ///< only entries older than this id (paging); 0: from the newest
     int limit = 200;     ///< at most this many; 0 or less: all
     /// Include request/response bodies (the list view does not need them; webhookEntry() always has them).
     bool withBodies = false;
 };
+
+/// Whether `entry` passes `filter`'s conditions (all but beforeId and limit), exactly as
+/// HistoryQueries::webhookLog decides: for entries that arrive live (Storage::webhookStored). The
+/// text condition needs the entry's bodies to see them. Pure; any thread.
+bool matchesWebhookFilter(const WebhookFilter& filter, const WebhookLogEntry& entry);
 
 /// The read side of the history: queries over its own read-only connection.
 ///
@@ -90,7 +96,8 @@ private:
 ///   `"webhook_ids": [id...]`
 /// - webhook entry: `{"id", "at", "remote_address", "method", "path", "query", "status",
 ///   "duration_seconds" (fractional), "signature_verdict", "call_sid"|null, "replay_of"|null,
-///   "note"|null, "request_headers": [[name, value]...], "response_headers": [...]}` and, with
+///   "note"|null, "request_headers": [[name, value]...], "response_headers": [...],
+///   "signature_diagnosis": {...}|null (WebhookLogEntry::signatureDiagnosis)}` and, with
 ///   bodies, `"request_body"`/`"response_body"` (text when the bytes are UTF-8, else `null`
 ///   plus `"request_body_base64"`/`"response_body_base64"`).
 namespace json {

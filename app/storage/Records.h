@@ -131,6 +131,10 @@ struct WebhookLogEntry
     QString callSid;          ///< the call the request was about; empty if none
     qint64 replayOf = 0;      ///< id of the entry this request replays; 0: not a replay
     QString note;             ///< why it was refused, or a warning
+    /// Why a signature was refused, worked out by the listener while it had the token: `{"cause",
+    /// "summary", "explanation", "expected_url", "signed_url", "parameters", "tried_urls"}`
+    /// (webhook/SignatureDiagnosis.h). Empty for every other entry.
+    QJsonObject signatureDiagnosis;
 
     friend bool operator==(const WebhookLogEntry&, const WebhookLogEntry&) = default;
 };

@@ -145,8 +145,8 @@ struct StorageWorker::Statements
             {&webhookInsert,
              QStringLiteral("INSERT INTO webhook_log (id, at, remote_address, method, path, query, request_headers,"
                             " request_body, status, response_headers, response_body, duration_micros,"
-                            " signature_verdict, call_sid, replay_of, note)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")},
+                            " signature_verdict, call_sid, replay_of, note, signature_diagnosis)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")},
             {&transcriptInsert,
              QStringLiteral("INSERT INTO transcript_segments (id, call_sid, at, track, source, text, is_final,"
                             " confidence, sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")},
@@ -493,6 +493,7 @@ bool StorageWorker::apply(const WebhookLogEntry& r)
     q.bindValue(13, text(r.callSid));
     q.bindValue(14, r.replayOf > 0 ? QVariant::fromValue<qint64>(r.replayOf) : QVariant(QMetaType::fromType<qint64>()));
     q.bindValue(15, text(r.note));
+    q.bindValue(16, json(r.signatureDiagnosis));
     return run(q);
 }
 

@@ -31,6 +31,9 @@ struct WebhookRequest
     twilio::FormParams params; ///< form body (POST) or query (GET)
     QString remoteAddress;
     QString signedUrl; ///< the public URL the signature was checked against
+    /// The webhook log id this request replays (kReplayOfHeader); 0: none. The call layer answers
+    /// a replay as it would the original, but changes no call and records no event.
+    qint64 replayOf = 0;
 };
 
 struct WebhookReply
@@ -41,8 +44,9 @@ struct WebhookReply
     HeaderList extraHeaders;
 };
 
-/// Header a replayed request carries: the id of the webhook log entry it repeats. It only labels
-/// the log entry; the request passes every check like any other.
+/// Header a replayed request carries: the id of the webhook log entry it repeats. It labels the
+/// log entry and makes the call layer answer without changing any call (a dry run); the request
+/// passes every check (signature included) like any other.
 inline constexpr char kReplayOfHeader[] = "X-Switchboard-Replay-Of";
 
 } // namespace sb::webhook

@@ -6,6 +6,7 @@
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
 
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QWebSocket>
@@ -121,6 +122,48 @@ private slots:
         QTRY_COMPARE(m_logged.size(), 1);
         QCOMPARE(m_logged[0].signatureVerdict, verdict);
         QVERIFY(!m_logged[0].note.isEmpty());
+    }
+
+    void refusedSignaturesAreDiagnosedWithTheTokenAtHand_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QString>("cause");
+        QTest::addColumn<QString>("signedUrl");
+        const twilio::FormParams params = voiceParams();
+        const QByteArray body = twilio::encodeFormBody(params);
+        // The raw client's Host header is example.invalid: Twilio called that URL.
+        const QString hostUrl = QStringLiteral("https://example.invalid/voice");
+        const QByteArray forHost = twilio::signature::compute(kToken, hostUrl, params);
+        const QByteArray noQuery = twilio::signature::compute(kToken, m_publicUrl + QStringLiteral("/voice"), params);
+        const QByteArray otherToken =
+            twilio::signature::compute("wrong-token", m_publicUrl + QStringLiteral("/voice"), params);
+        QTest::newRow("host URL") << post("/voice", body, forHost) << QStringLiteral("wrong-public-url") << hostUrl;
+        QTest::newRow("query added") << post("/voice?x=1", body, noQuery) << QStringLiteral("proxy-rewrote")
+                                     << m_publicUrl + QStringLiteral("/voice");
+        QTest::newRow("wrong token") << post("/voice", body, otherToken) << QStringLiteral("wrong-token-or-body")
+                                     << QString();
+        QTest::newRow("missing") << post("/voice", body, QByteArray()) << QStringLiteral("missing-signature")
+                                 << QString();
+    }
+    void refusedSignaturesAreDiagnosedWithTheTokenAtHand()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QString, cause);
+        QFETCH(QString, signedUrl);
+        QCOMPARE(exchange(port(), request).status, 403);
+        QTRY_COMPARE(m_logged.size(), 1);
+        const QJsonObject diagnosis = m_logged[0].signatureDiagnosis;
+        QCOMPARE(diagnosis.value(QLatin1String("cause")).toString(), cause);
+        QCOMPARE(diagnosis.value(QLatin1String("signed_url")).toString(), signedUrl);
+        QCOMPARE(m_logged[0].note, diagnosis.value(QLatin1String("summary")).toString());
+        QVERIFY(diagnosis.value(QLatin1String("expected_url"))
+                    .toString()
+                    .startsWith(m_publicUrl + QStringLiteral("/voice")));
+        // Nothing in it would let a reader forge a request: no token, no signature.
+        const QByteArray json = QJsonDocument(diagnosis).toJson();
+        QVERIFY(!json.contains(kToken));
+        QVERIFY(
+            !json.contains(twilio::signature::compute(kToken, m_publicUrl + QStringLiteral("/voice"), voiceParams())));
     }
 
     void turningValidationOffIsExplicitAndLogged()

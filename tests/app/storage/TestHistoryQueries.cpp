@@ -335,6 +335,60 @@ private slots:
         QCOMPARE(missing.error().code, QStringLiteral("storage.not-found"));
     }
 
+    void signatureDiagnosisRoundTripsAndLiveFilterAgreesWithTheQuery()
+    {
+        QList<WebhookLogEntry> written;
+        {
+            Storage storage;
+            QVERIFY(storage.open(path()).ok());
+            WebhookLogEntry refused = sampleWebhook(QStringLiteral("/voice"), QStringLiteral("CA1"), 403);
+            refused.signatureVerdict = QStringLiteral("mismatch");
+            refused.signatureDiagnosis = QJsonObject{{QStringLiteral("cause"), QStringLiteral("wrong-public-url")},
+                                                     {QStringLiteral("summary"), QStringLiteral("wrong public URL")}};
+            written = {refused,
+                       sampleWebhook(QStringLiteral("/status"), QStringLiteral("CA1"), 200),
+                       sampleWebhook(QStringLiteral("/voice"), QStringLiteral("CA2"), 200),
+                       sampleWebhook(QStringLiteral("/status"), QStringLiteral("CA2"), 500)};
+            for (WebhookLogEntry& e : written)
+                e.id = storage.appendWebhook(e);
+            QVERIFY(storage.close());
+        }
+        auto history = open();
+        QVERIFY(history);
+        const Result<WebhookLogEntry> stored = history->webhookEntry(written[0].id);
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->signatureDiagnosis, written[0].signatureDiagnosis);
+        QCOMPARE(json::webhookEntry(*stored, false).value(QStringLiteral("signature_diagnosis")).toObject(),
+                 written[0].signatureDiagnosis);
+        QVERIFY(json::webhookEntry(*history->webhookEntry(written[1].id), false)
+                    .value(QStringLiteral("signature_diagnosis"))
+                    .isNull());
+
+        // Each filter selects, from the query and from the live matcher, the same entries.
+        QList<WebhookFilter> filters(6);
+        filters[1].path = QStringLiteral("/status");
+        filters[2].minStatus = filters[2].maxStatus = 403;
+        filters[3].callSid = QStringLiteral("CA2");
+        filters[4].text = QStringLiteral("ca1"); // case folded, found in the call SID and body
+        filters[5].path = QStringLiteral("/status");
+        filters[5].minStatus = 500;
+        for (WebhookFilter filter : filters) {
+            filter.withBodies = true;
+            const auto queried = history->webhookLog(filter);
+            QVERIFY(queried.ok());
+            QList<qint64> fromQuery;
+            for (const WebhookLogEntry& e : *queried)
+                fromQuery.prepend(e.id);
+            QList<qint64> fromMatcher;
+            for (const WebhookLogEntry& e : written) {
+                if (matchesWebhookFilter(filter, e))
+                    fromMatcher.append(e.id);
+            }
+            QCOMPARE(fromMatcher, fromQuery);
+        }
+        QCOMPARE(history->webhookLog(filters[1])->size(), 2);
+    }
+
     void callListJsonShape()
     {
         {
