@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "bootstrap/CallsApi.h"
 #include "common/Result.h"
 #include "tunnel/PhoneNumberUpdater.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <memory>
 
 class QThread;
@@ -25,6 +27,7 @@ class TunnelSupervisor;
 
 namespace sb::bootstrap {
 
+class CallActions;
 class DemoCalls;
 class NetworkSide;
 
@@ -54,7 +57,18 @@ struct CoreOptions
     /// Where the auth token comes from. Called on the network thread for every check; the result
     /// is wiped after use. Empty function: no token (every signed request is refused).
     std::function<QByteArray()> authToken;
+    /// Twilio's REST API for operator actions and reconciliation (CallActions, CallReconciler):
+    /// the account SID, with authToken as its password. Empty: no credentials (actions are
+    /// refused, quiet calls end as `ended-unknown`).
+    QString accountSid;
+    QString apiBase; ///< empty: https://api.twilio.com
+    /// A live call with no open stream and nothing arriving for this long is reconciled
+    /// (--reconcile-after SECONDS).
+    qint64 reconcileAfterMs = 120 * 1000;
 };
+
+/// The REST account the options describe (no credentials without an account SID).
+RestAccount restAccount(const CoreOptions& options);
 
 /// What a start-up recovery found and did.
 struct RecoveryReport
@@ -102,6 +116,12 @@ public:
     /// Demo calls against this core's listener (the simulator on threads of its own, signed with
     /// the listener's token, which stays inside the core). Null before start().
     DemoCalls* demoCalls() const { return m_demoCalls.get(); }
+    /// Operator actions on live calls through Twilio's REST API (hang up, redirect, say, play);
+    /// outcomes are stored as call events. Lives on this (the main) thread. Null before start().
+    CallActions* callActions() const { return m_callActions.get(); }
+    /// The names of the flows a call can run (built-in and the data folder's), sorted. Empty
+    /// before start().
+    QStringList flowNames() const { return m_flowNames; }
     /// Points signature checks and TwiML at a new public URL (the tunnel does this itself).
     void setPublicUrl(const QString& url);
     storage::Storage* storage() const { return m_storage.get(); }
@@ -128,6 +148,8 @@ private:
     std::unique_ptr<storage::Storage> m_storage;
     std::unique_ptr<storage::HistoryReader> m_history;
     std::unique_ptr<DemoCalls> m_demoCalls;
+    std::unique_ptr<CallActions> m_callActions;
+    QStringList m_flowNames;
     std::unique_ptr<QThread> m_networkThread;
     NetworkSide* m_network = nullptr; ///< lives on m_networkThread
     tunnel::TunnelSupervisor* m_tunnel = nullptr;
