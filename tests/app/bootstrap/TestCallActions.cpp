@@ -11,6 +11,7 @@
 #include "twilio/Signature.h"
 
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -214,6 +215,23 @@ private slots:
         const Outcome out = waitFor(core.callActions(), core.callActions()->hangUp(sid(0x500)));
         QVERIFY(!out.ok);
         QCOMPARE(out.message, QStringLiteral("Cannot reach Twilio at 127.0.0.1: connection refused"));
+    }
+
+    void silentApiIsATimeoutInWords()
+    {
+        // Accepts connections and never answers.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        bootstrap::RestAccount account;
+        account.apiBase = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort()));
+        account.accountSid = kAccount;
+        account.authToken = [] { return kToken.toUtf8(); };
+        account.timeoutMs = 300;
+        bootstrap::CallActions actions(
+            account, [] { return QStringLiteral("https://pub.example"); }, nullptr);
+        const Outcome out = waitFor(&actions, actions.redirect(sid(0x501), QStringLiteral("appointment")));
+        QVERIFY(!out.ok);
+        QCOMPARE(out.message, QStringLiteral("No answer from Twilio within 1 s"));
     }
 
     void withoutCredentialsNothingIsSent()
