@@ -11,6 +11,8 @@
 #include "ui/calls/CallListModel.h"
 #include "ui/console/FirstStart.h"
 #include "ui/detail/CallDetailPane.h"
+#include "ui/flows/FlowsPane.h"
+#include "ui/inspector/WebhookInspector.h"
 #include "ui/network/NetworkPanel.h"
 #include "ui/settings/SettingsDialog.h"
 
@@ -44,14 +46,20 @@ MainWindow::MainWindow(bootstrap::Core* core, const QString& startError, QWidget
     m_tabs->setObjectName(QStringLiteral("consoleTabs"));
     m_tabs->setDocumentMode(true);
     buildCallsScreen();
-    auto* webhooks = new QLabel(tr("The webhook inspector appears here."), m_tabs);
-    webhooks->setObjectName(QStringLiteral("webhooksScreen"));
-    webhooks->setAlignment(Qt::AlignCenter);
-    m_tabs->addTab(webhooks, tr("&Webhooks"));
-    auto* flows = new QLabel(tr("Flows appear here."), m_tabs);
-    flows->setObjectName(QStringLiteral("flowsScreen"));
-    flows->setAlignment(Qt::AlignCenter);
-    m_tabs->addTab(flows, tr("&Flows"));
+    if (m_core) {
+        m_inspector = new WebhookInspector(m_core, m_tabs);
+        m_tabs->addTab(m_inspector, tr("&Webhooks"));
+    } else {
+        auto* webhooks = new QLabel(tr("No listener, no webhooks: %1").arg(startError), m_tabs);
+        webhooks->setAlignment(Qt::AlignCenter);
+        webhooks->setWordWrap(true);
+        m_tabs->addTab(webhooks, tr("&Webhooks"));
+    }
+    m_flows = new FlowsPane(m_core, m_tabs);
+    m_tabs->addTab(m_flows, tr("&Flows"));
+    connect(m_flows, &FlowsPane::statusMessage, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 5000);
+    });
     m_networkPanel = new NetworkPanel(m_core, m_tabs);
     m_tabs->addTab(m_networkPanel, tr("&Network"));
     setCentralWidget(m_tabs);
@@ -218,10 +226,9 @@ void MainWindow::updateCallsPage()
 void MainWindow::showPublicUrl()
 {
     const bool tunnelled = m_core->publicUrl() != m_core->listenerUrl();
-    m_listenerStatus->setText(tunnelled ? tr("Twilio URL %1/voice  ·  listening on %2")
-                                              .arg(m_core->publicUrl(), m_core->listenerUrl())
-                                        : tr("Listening on %1  ·  media %2 (no tunnel)")
-                                              .arg(m_core->publicUrl(), m_core->streamUrl()));
+    m_listenerStatus->setText(
+        tunnelled ? tr("Twilio URL %1/voice  ·  listening on %2").arg(m_core->publicUrl(), m_core->listenerUrl())
+                  : tr("Listening on %1  ·  media %2 (no tunnel)").arg(m_core->publicUrl(), m_core->streamUrl()));
 }
 
 void MainWindow::placeDemoCall()

@@ -18,6 +18,8 @@ namespace sb::ui {
 class CallDetailPane;
 class CallListModel;
 class FirstStart;
+class FlowsPane;
+class WebhookInspector;
 class NetworkPanel;
 
 /// The operator console. Four screens in tabs: Calls (the call wall beside the selected call's
@@ -41,6 +43,9 @@ public:
 
     CallListModel* callModel() const { return m_model; }
     CallDetailPane* callDetail() const { return m_detail; }
+    WebhookInspector* webhookInspector() const { return m_inspector; } ///< null without a core
+    FlowsPane* flows() const { return m_flows; }
+    NetworkPanel* networkPanel() const { return m_networkPanel; }
     void showScreen(Screen screen);
     Screen currentScreen() const;
     /// Demo calls play Twilio's side in simulated time (fast); the window can switch to real time.
@@ -76,6 +81,8 @@ private:
     CallListModel* m_model = nullptr;
     QTreeView* m_callList = nullptr;
     CallDetailPane* m_detail = nullptr;
+    WebhookInspector* m_inspector = nullptr;
+    FlowsPane* m_flows = nullptr;
     NetworkPanel* m_networkPanel = nullptr;
     QLabel* m_listenerStatus = nullptr;
     QAction* m_demoCall = nullptr;

@@ -2,6 +2,7 @@
 #include "bootstrap/Core.h"
 
 #include "audio/WavFile.h"
+#include "bootstrap/CallActions.h"
 #include "bootstrap/DemoCalls.h"
 #include "bootstrap/NetworkSide.h"
 #include "bootstrap/RecordMapping.h"
@@ -75,6 +76,17 @@ bool recoverStreams(const storage::HistoryQueries& history,
                      QString::fromUtf8(QJsonDocument(recovered).toJson(QJsonDocument::Compact))));
     }
     return audio;
+}
+
+RestAccount restAccount(const CoreOptions& options)
+{
+    RestAccount account;
+    if (!options.apiBase.isEmpty())
+        account.apiBase = QUrl(options.apiBase);
+    account.accountSid = options.accountSid;
+    if (!options.accountSid.isEmpty())
+        account.authToken = options.authToken;
+    return account;
 }
 
 } // namespace
@@ -265,6 +277,9 @@ Result<quint16> Core::start()
     m_loopbackUrl = m_publicUrl;
     m_history = std::make_unique<storage::HistoryReader>(databasePath());
     m_demoCalls = std::make_unique<DemoCalls>(m_options.authToken);
+    m_flowNames = m_network->flowNames();
+    m_callActions = std::make_unique<CallActions>(
+        restAccount(m_options), [this] { return m_publicUrl; }, m_storage.get());
     m_started = true;
 
     if (!m_options.tunnel.isEmpty() && m_options.tunnel != QLatin1String("none")) {
@@ -426,6 +441,7 @@ void Core::stop()
         m_networkThread.reset();
     }
     m_demoCalls.reset();
+    m_callActions.reset(); // its replies are aborted; it stores nothing more
     m_history.reset();
     if (m_storage && networkStuck) {
         m_storage->close(); // refuses the stuck thread's later writes; the object must outlive it

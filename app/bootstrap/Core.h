@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bootstrap/WebhookReplay.h"
+#include "bootstrap/CallsApi.h"
 #include "common/Result.h"
 #include "tunnel/PhoneNumberUpdater.h"
 
@@ -9,6 +10,7 @@
 #include <QObject>
 #include <QString>
 #include <functional>
+#include <QStringList>
 #include <memory>
 #include <optional>
 
@@ -29,6 +31,7 @@ class TunnelSupervisor;
 
 namespace sb::bootstrap {
 
+class CallActions;
 class DemoCalls;
 class NetworkSide;
 
@@ -58,7 +61,18 @@ struct CoreOptions
     /// Where the auth token comes from. Called on the network thread for every check; the result
     /// is wiped after use. Empty function: no token (every signed request is refused).
     std::function<QByteArray()> authToken;
+    /// Twilio's REST API for operator actions and reconciliation (CallActions, CallReconciler):
+    /// the account SID, with authToken as its password. Empty: no credentials (actions are
+    /// refused, quiet calls end as `ended-unknown`).
+    QString accountSid;
+    QString apiBase; ///< empty: https://api.twilio.com
+    /// A live call with no open stream and nothing arriving for this long is reconciled
+    /// (--reconcile-after SECONDS).
+    qint64 reconcileAfterMs = 120 * 1000;
 };
+
+/// The REST account the options describe (no credentials without an account SID).
+RestAccount restAccount(const CoreOptions& options);
 
 /// What a start-up recovery found and did.
 struct RecoveryReport
@@ -118,6 +132,12 @@ public:
     /// from the next request on: a token saved in the settings applies without a restart. The
     /// copy kept is this process's memory only. Any thread.
     void setAuthToken(const QByteArray& token);
+    /// Operator actions on live calls through Twilio's REST API (hang up, redirect, say, play);
+    /// outcomes are stored as call events. Lives on this (the main) thread. Null before start().
+    CallActions* callActions() const { return m_callActions.get(); }
+    /// The names of the flows a call can run (built-in and the data folder's), sorted. Empty
+    /// before start().
+    QStringList flowNames() const { return m_flowNames; }
     /// Points signature checks and TwiML at a new public URL (the tunnel does this itself).
     void setPublicUrl(const QString& url);
     storage::Storage* storage() const { return m_storage.get(); }
@@ -180,6 +200,8 @@ private:
     std::unique_ptr<storage::Storage> m_storage;
     std::unique_ptr<storage::HistoryReader> m_history;
     std::unique_ptr<DemoCalls> m_demoCalls;
+    std::unique_ptr<CallActions> m_callActions;
+    QStringList m_flowNames;
     std::unique_ptr<QThread> m_networkThread;
     NetworkSide* m_network = nullptr; ///< lives on m_networkThread
     tunnel::TunnelSupervisor* m_tunnel = nullptr;

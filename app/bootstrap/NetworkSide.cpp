@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bootstrap/NetworkSide.h"
 
+#include "bootstrap/CallReconciler.h"
 #include "bootstrap/Core.h"
 #include "bootstrap/RecordMapping.h"
 #include "common/Logging.h"
@@ -18,6 +19,8 @@ NetworkSide::NetworkSide(const CoreOptions& options, storage::Storage* storage, 
     , m_authToken(options.authToken)
     , m_storage(storage)
     , m_restored(std::move(restored))
+    , m_rest(restAccount(options))
+    , m_reconcileAfterMs(options.reconcileAfterMs)
 {
     m_listenerConfig.bindAddress = options.bindAddress;
     m_listenerConfig.port = options.port;
@@ -57,6 +60,8 @@ void NetworkSide::start()
             QStringLiteral("no flow named \"%1\" (available: %2)").arg(flow, flows.names().join(QStringLiteral(", "))));
         return;
     }
+    m_flowNames = flows.names();
+    m_flowNames.sort();
     m_registry = new calls::CallRegistry(flows, flow, this);
     m_registry->restore(m_restored);
 
@@ -85,6 +90,8 @@ void NetworkSide::start()
             store->upsertRecording(*recording);
     });
     connect(m_listener, &server::Listener::mediaSocketAccepted, this, &NetworkSide::acceptSocket);
+    if (m_reconcileAfterMs > 0)
+        m_reconciler = new CallReconciler(m_registry, m_rest, m_reconcileAfterMs, this);
 }
 
 void NetworkSide::acceptSocket(QWebSocket* socket)
@@ -138,6 +145,8 @@ void NetworkSide::stop()
 {
     // Finish every capture first, so files and stream rows are complete before storage closes.
     // finish() emits finished(), whose handler removes the session and deletes it later.
+    delete m_reconciler; // no reconciliation while shutting down (its requests are aborted)
+    m_reconciler = nullptr;
     const QList<calls::MediaSession*> sessions = m_sessions;
     for (calls::MediaSession* session : sessions)
         session->finish(QStringLiteral("shutdown"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "bootstrap/CallsApi.h"
 #include "calls/CallRegistry.h"
 #include "calls/MediaSession.h"
 #include "common/Result.h"
@@ -17,8 +18,9 @@ namespace sb::bootstrap {
 
 struct CoreOptions;
 
-/// Everything that lives on the network thread: the listener, the call registry and the media
-/// sessions, plus the hand-off of their events to storage (whose methods are thread-safe).
+/// Everything that lives on the network thread: the listener, the call registry, the media
+/// sessions and the reconciler of quiet calls (CallReconciler), plus the hand-off of their events to storage (whose
+/// methods are thread-safe).
 class NetworkSide : public QObject
 {
     Q_OBJECT
@@ -41,6 +43,8 @@ public:
     QString publicUrl() const;
     QString streamUrl() const;
     calls::CallRegistry* registry() const { return m_registry; }
+    /// The flows calls can run, sorted (after start()).
+    QStringList flowNames() const { return m_flowNames; }
     /// One log line with the media decode figures, written by stop() (empty when no frame came).
     QString stopSummary() const { return m_stopSummary; }
 
@@ -54,8 +58,12 @@ private:
     std::function<QByteArray()> m_authToken;
     storage::Storage* m_storage;
     QList<calls::Call> m_restored;
+    QStringList m_flowNames;
+    RestAccount m_rest;
+    qint64 m_reconcileAfterMs;
     server::Listener* m_listener = nullptr;
     calls::CallRegistry* m_registry = nullptr;
+    QObject* m_reconciler = nullptr;
     QList<calls::MediaSession*> m_sessions;
     calls::DecodeLatency m_decodeLatency; ///< of every session of this network side
     QString m_stopSummary;

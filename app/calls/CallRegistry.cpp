@@ -27,6 +27,7 @@ int rank(CallState s)
     case CallState::Completed:
         return 2;
     case CallState::Failed:
+    case CallState::EndedUnknown:
         return 2;
     }
     return 0;
@@ -68,14 +69,20 @@ QString stateName(CallState state)
         return QStringLiteral("completed");
     case CallState::Failed:
         return QStringLiteral("failed");
+    case CallState::EndedUnknown:
+        return QStringLiteral("ended-unknown");
     }
     return QString();
 }
 
 std::optional<CallState> callStateFromString(QStringView text)
 {
-    for (CallState s :
-         {CallState::Ringing, CallState::InProgress, CallState::Streaming, CallState::Completed, CallState::Failed}) {
+    for (CallState s : {CallState::Ringing,
+                        CallState::InProgress,
+                        CallState::Streaming,
+                        CallState::Completed,
+                        CallState::Failed,
+                        CallState::EndedUnknown}) {
         if (text == stateName(s))
             return s;
     }
@@ -84,7 +91,7 @@ std::optional<CallState> callStateFromString(QStringView text)
 
 bool isTerminal(CallState state)
 {
-    return state == CallState::Completed || state == CallState::Failed;
+    return state == CallState::Completed || state == CallState::Failed || state == CallState::EndedUnknown;
 }
 
 CallRegistry::CallRegistry(FlowLibrary flows, QString activeFlow, QObject* parent)
@@ -132,6 +139,7 @@ void CallRegistry::restore(const QList<Call>& calls)
             copy.activeStreams.clear(); // their sockets died with the old process
             if (copy.state == CallState::Streaming)
                 copy.state = CallState::InProgress;
+            copy.lastActivityMs = m_clock(); // quiet is counted from the restart
             m_calls.insert(copy.callSid, copy);
         }
     }
@@ -196,6 +204,7 @@ Call& CallRegistry::ensureCall(const QString& callSid, const QString& accountSid
         call.createdAt = nowUtc();
         call.flow = m_activeFlow;
         call.token = m_tokens();
+        call.lastActivityMs = m_clock();
         it = m_calls.insert(callSid, call);
     }
     return it.value();
@@ -233,6 +242,8 @@ FlowContext CallRegistry::contextFor(const Call& call) const
 
 void CallRegistry::emitEvent(const QString& callSid, const QString& kind, const QJsonObject& detail)
 {
+    if (auto it = m_calls.find(callSid); it != m_calls.end())
+        it->lastActivityMs = m_clock();
     emit eventRecorded(CallEvent{callSid, nowUtc(), kind, detail});
 }
 
@@ -256,6 +267,10 @@ WebhookReply CallRegistry::onVoice(const WebhookRequest& request)
         return twimlReply(emptyTwiml());
     }
     Call& call = ensureCall(p.callSid, p.accountSid);
+    // `/voice?flow=NAME` (an operator's redirect) moves the call to that flow from now on.
+    const QString requestedFlow = twilio::formValue(twilio::parseFormBody(request.query), u"flow");
+    if (!requestedFlow.isEmpty() && m_flows.find(requestedFlow))
+        call.flow = requestedFlow;
     call.from = p.from;
     call.to = p.to;
     call.direction = twilio::toWireString(p.direction);

@@ -15,8 +15,10 @@
 
 namespace sb::calls {
 
-/// The console's view of a call. Twilio's own status is kept in `twilioStatus`.
-enum class CallState { Ringing, InProgress, Streaming, Completed, Failed };
+/// The console's view of a call. Twilio's own status is kept in `twilioStatus`. EndedUnknown
+/// (`ended-unknown`) is final: the call went quiet and nobody could say how it ended
+/// (reconciliation without the REST API, see reconcile()).
+enum class CallState { Ringing, InProgress, Streaming, Completed, Failed, EndedUnknown };
 QString stateName(CallState state);
 std::optional<CallState> callStateFromString(QStringView text);
 bool isTerminal(CallState state);
@@ -39,10 +41,13 @@ struct Call
     qint64 lastStatusSequence = -1;
     int chunks = 0; ///< <Record> chunks received (chunked/hybrid)
     QSet<QString> activeStreams;
+    /// When anything last arrived for the call (webhook, callback, stream event), on the
+    /// registry's clock; not stored.
+    qint64 lastActivityMs = 0;
 };
 
 /// Something that happened to a call, in arrival order. `kind` names are stable (stored and
-/// shown): webhook.voice, status.<CallStatus>, status.stale, recording.<status>, chunk,
+/// shown): webhook.voice, status.<CallStatus>, call.reconciled, status.stale, recording.<status>, chunk,
 /// transcription.<event>, stream-status.<event>, stream.start, stream.stop, dtmf, mark,
 /// stream.rejected, stream.closed, and from media sessions stream.invalid-message,
 /// stream.protocol-warning, stream.discontinuity, stream.capture-stopped (see MediaSession).
@@ -133,6 +138,20 @@ public:
     void streamEnded(const QString& callSid, const QString& streamSid, const QString& reason);
     /// Records an event that came from a media session (dtmf, mark, stream.start...).
     void recordEvent(const QString& callSid, const QString& kind, const QJsonObject& detail);
+
+    /// Live calls with no open stream where nothing has arrived for `quietMs` or longer
+    /// (candidates for reconciliation).
+    QStringList quietCalls(qint64 quietMs) const;
+    /// Reconciliation of a quiet call: `twilioStatus` is what Twilio's REST API reports (`how`
+    /// `rest`; a final status ends the call, a live one only counts as activity), or empty when
+    /// nobody could tell (`how` `timeout`: the call ends as EndedUnknown). Records
+    /// `call.reconciled` {how, status, previous_state, note (why the REST API could not tell, if given)}. Does nothing
+    /// for a call that is no longer live or has a stream open again.
+    void reconcile(const QString& callSid,
+                   const QString& how,
+                   const QString& twilioStatus,
+                   qint64 durationSeconds = -1,
+                   const QString& note = QString());
 
 signals:
     void callChanged(const sb::calls::Call& call);

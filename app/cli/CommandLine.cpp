@@ -91,8 +91,12 @@ QString helpText()
                "  --update-number NUMBER  Point this Twilio number (PN... or +E.164) at the public\n"
                "                          URL (/voice, /status) and follow it; old values are kept.\n"
                "  --restore-number-on-exit  Put the number's own settings back when stopping.\n"
-               "  --account-sid AC...     Account for --update-number (default: credentials profile).\n"
+               "  --account-sid AC...     Account for --update-number and call actions (default:\n"
+               "                          credentials profile).\n"
                "  --api-base URL          Twilio REST base (default: profile's, or api.twilio.com).\n"
+               "  --reconcile-after SECONDS  A live call with no stream and nothing arriving for\n"
+               "                          this long is checked through the REST API, or ended as\n"
+               "                          ended-unknown without credentials (default 120).\n"
                "  --rate-limit N          Webhooks per second per client, burst 2N (default 50);\n"
                "                          clients behind a tunnel are told apart by its header.\n"
                "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
@@ -209,6 +213,14 @@ Invocation parse(const QStringList& arguments)
             if (!value(&v) || !QUrl(v).isValid() || !v.startsWith(QLatin1String("http")))
                 return usageError(QStringLiteral("'--api-base' needs an http(s):// URL"));
             inv.core.apiBase = v;
+        } else if (arg == QLatin1String("--reconcile-after")) {
+            if (!value(&v))
+                return usageError(QStringLiteral("option '--reconcile-after' needs a value"));
+            bool ok = false;
+            const int seconds = v.toInt(&ok);
+            if (!ok || seconds < 1 || seconds > 86400)
+                return usageError(QStringLiteral("'--reconcile-after %1': expected seconds, from 1 to 86400").arg(v));
+            inv.core.reconcileAfterSeconds = seconds;
         } else if (arg == QLatin1String("--tunnel-url-pattern")) {
             if (!value(&v) || v.isEmpty())
                 return usageError(QStringLiteral("option '--tunnel-url-pattern' needs a value"));

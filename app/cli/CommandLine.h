@@ -25,8 +25,9 @@ struct CoreArguments
     QString behindProxy;      ///< --behind-proxy HEADER
     QString updateNumber;     ///< --update-number PN…|+E164
     bool restoreNumberOnExit = false;
-    QString accountSid; ///< --account-sid (else the active credentials profile's)
-    QString apiBase;    ///< --api-base (else the profile's, else https://api.twilio.com)
+    QString accountSid;              ///< --account-sid (else the active credentials profile's)
+    QString apiBase;                 ///< --api-base (else the profile's, else https://api.twilio.com)
+    int reconcileAfterSeconds = 120; ///< --reconcile-after SECONDS
 };
 
 /// What the process should do, decided from argv before any Q*Application exists, so that

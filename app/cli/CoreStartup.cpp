@@ -51,6 +51,20 @@ configureNumberUpdate(const CoreArguments& arguments, const QByteArray& authToke
     return std::nullopt;
 }
 
+/// Operator actions and reconciliation: the account of --account-sid or the active profile, the
+/// REST base of --api-base, the profile's, or api.twilio.com; the auth token is the listener's.
+void configureRestAccount(const CoreArguments& arguments, bootstrap::CoreOptions& options)
+{
+    credentials::ProfileSettings profiles;
+    const auto profile = profiles.find(profiles.activeName());
+    options.accountSid = !arguments.accountSid.isEmpty() ? arguments.accountSid
+                         : profile                       ? profile->accountSid
+                                                         : QString();
+    options.apiBase = !arguments.apiBase.isEmpty()               ? arguments.apiBase
+                      : (profile && !profile->baseUrl.isEmpty()) ? profile->baseUrl
+                                                                 : QLatin1String(kDefaultRestBase);
+}
+
 } // namespace
 
 Result<CoreStartup> prepareCoreStartup(const CoreArguments& arguments)
@@ -67,6 +81,7 @@ Result<CoreStartup> prepareCoreStartup(const CoreArguments& arguments)
     options.tunnel = arguments.tunnel;
     options.tunnelUrlPattern = arguments.tunnelUrlPattern;
     options.behindProxy = arguments.behindProxy;
+    options.reconcileAfterMs = qint64(arguments.reconcileAfterSeconds) * 1000;
     if (arguments.restoreNumberOnExit && arguments.updateNumber.isEmpty())
         return startupError(QStringLiteral("--restore-number-on-exit needs --update-number"));
 
@@ -93,6 +108,8 @@ Result<CoreStartup> prepareCoreStartup(const CoreArguments& arguments)
         if (auto problem = configureNumberUpdate(arguments, token, options))
             return *problem;
     }
+    if (!token.isEmpty())
+        configureRestAccount(arguments, options);
     if (token.isEmpty()) {
         if (startup.tokenSource != TokenSource::NotChecked) {
             startup.tokenSource = TokenSource::LocalOnly;

@@ -40,6 +40,10 @@ struct CoreStartup
 /// - --update-number takes its account from --account-sid or the active profile, its REST base
 ///   from --api-base, the profile, or api.twilio.com, and its secret from the profile's API key
 ///   or the auth token; anything missing is a failure.
+/// - operator actions and reconciliation (CoreOptions::accountSid/apiBase) get the account of
+///   --account-sid or the active profile and the same REST base, with the real auth token (stdin
+///   or keychain) only: with the local-only token there are no credentials;
+/// - --reconcile-after SECONDS becomes CoreOptions::reconcileAfterMs.
 ///
 /// Failures are one-line reasons for `switchboard: REASON` and exit 1, before any window opens.
 /// Needs a QCoreApplication (the keychain answers through its event loop) on the main thread.

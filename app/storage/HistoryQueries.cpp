@@ -287,9 +287,10 @@ Result<QList<CallSummary>> HistoryQueries::listCalls(int limit, int offset) cons
 Result<QList<CallRecord>> HistoryQueries::liveCalls() const
 {
     QSqlQuery q(m_db->handle());
-    const QString sql = QStringLiteral("SELECT %1 FROM calls c WHERE c.ended_at IS NULL"
-                                       " AND c.state NOT IN ('completed', 'failed') ORDER BY c.created_at")
-                            .arg(kCallColumns);
+    const QString sql =
+        QStringLiteral("SELECT %1 FROM calls c WHERE c.ended_at IS NULL"
+                       " AND c.state NOT IN ('completed', 'failed', 'ended-unknown') ORDER BY c.created_at")
+            .arg(kCallColumns);
     if (auto failed = run(q, sql, {}, QStringLiteral("cannot list live calls")))
         return *failed;
     QList<CallRecord> out;

@@ -53,7 +53,7 @@ struct CallRecord
     int lastStatusSequence = -1; ///< Twilio's SequenceNumber of the last status callback applied; -1: none
     QString errorCode;           ///< Twilio's ErrorCode (e.g. "13224"); empty: none
     QString errorMessage;
-    QString state;       ///< the registry's state: ringing, in-progress, streaming, completed, failed
+    QString state;       ///< the registry's state: ringing, in-progress, streaming, completed, failed, ended-unknown
     QString streamToken; ///< per-call token streams must present; never printed or exported
     int chunks = 0;      ///< <Record> chunks answered (chunked and hybrid flows)
 

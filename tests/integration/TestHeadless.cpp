@@ -486,6 +486,42 @@ private slots:
         qunsetenv("FAKE_TUNNEL_DIR");
     }
 
+    void aQuietCallIsReconciledThroughTheRestApi()
+    {
+        // Twilio (the stand-in) knows the call ended; the final status callback never came.
+        restapi::RestApiStore store;
+        store.setAccount(restapi::Account{kAccount, QString::fromLatin1(kAuthToken)});
+        restapi::CallRecord ended;
+        ended.sid = callSid(0x9e);
+        ended.status = QStringLiteral("completed");
+        ended.durationSeconds = 7;
+        QVERIFY(store.addCall(ended).ok());
+        restapi::RestApiServer api(store, restapi::RestApiServerConfig{});
+        const auto apiPort = api.start();
+        QVERIFY(apiPort.ok());
+
+        QTemporaryDir dir;
+        HeadlessApp app(dir.path(),
+                        {QStringLiteral("--account-sid"),
+                         kAccount,
+                         QStringLiteral("--api-base"),
+                         QStringLiteral("http://127.0.0.1:%1").arg(apiPort.value()),
+                         QStringLiteral("--reconcile-after"),
+                         QStringLiteral("1")});
+        QVERIFY2(app.start(), qPrintable(app.output()));
+        QCOMPARE(postSigned(app.baseUrl() + QStringLiteral("/voice"),
+                            callParams(ended.sid, QStringLiteral("ringing")),
+                            kAuthToken)
+                     .status,
+                 200);
+        QVERIFY2(app.waitForLine(QStringLiteral("call.reconciled {\"how\":\"rest\"")), qPrintable(app.output()));
+        QCOMPARE(app.terminate(), 0);
+        const QJsonObject call = showCallJson(dir.path(), ended.sid);
+        QCOMPARE(call.value(QStringLiteral("state")).toString(), QStringLiteral("completed"));
+        QCOMPARE(call.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QVERIFY(eventKinds(call).contains(QStringLiteral("call.reconciled")));
+    }
+
     void malformedFramesAndFloodsHarmNoOtherCall()
     {
         QTemporaryDir dir;

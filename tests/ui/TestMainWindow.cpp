@@ -6,13 +6,22 @@
 #include "twilio/Signature.h"
 #include "ui/MainWindow.h"
 #include "ui/calls/CallListModel.h"
+#include "ui/console/FirstStart.h"
+#include "ui/console/SingleInstance.h"
+#include "ui/detail/CallDetailPane.h"
+#include "ui/detail/TimelineModel.h"
+#include "ui/network/NetworkPanel.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QLabel>
+#include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QtTest>
@@ -22,7 +31,18 @@ using namespace sb;
 namespace {
 const QByteArray kToken = QByteArrayLiteral("ui-test-token");
 
-int postVoice(quint16 port, const QString& callSid)
+/// Whether any row of the shown call's timeline says `text` (its What column).
+bool timelineSays(ui::MainWindow& window, const QString& text)
+{
+    const ui::TimelineModel* timeline = window.callDetail()->timelineModel();
+    for (int row = 0; row < timeline->rowCount(); ++row) {
+        if (timeline->index(row, ui::TimelineModel::What).data().toString().contains(text))
+            return true;
+    }
+    return false;
+}
+
+int postVoice(quint16 port, const QString& callSid, const QByteArray& token = kToken)
 {
     const QString url = QStringLiteral("http://127.0.0.1:%1/voice").arg(port);
     const twilio::FormParams params{
@@ -36,7 +56,7 @@ int postVoice(quint16 port, const QString& callSid)
     QNetworkAccessManager manager;
     QNetworkRequest request{QUrl(url)};
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("X-Twilio-Signature", twilio::signature::compute(kToken, url, params));
+    request.setRawHeader("X-Twilio-Signature", twilio::signature::compute(token, url, params));
     QNetworkReply* reply = manager.post(request, twilio::encodeFormBody(params));
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!finished.wait(10000))
@@ -81,9 +101,9 @@ private slots:
         QCOMPARE(list->model()->index(0, ui::CallListModel::State).data().toString(), QStringLiteral("in-progress"));
 
         list->setCurrentIndex(list->model()->index(0, 0));
-        auto* detail = window.findChild<QPlainTextEdit*>(QStringLiteral("callDetail"));
-        QTRY_VERIFY(detail->toPlainText().contains(QLatin1String("webhook.voice")));
-        QVERIFY(detail->toPlainText().contains(QLatin1String("Flow      appointment")));
+        QCOMPARE(window.callDetail()->callSid(), sid);
+        QTRY_VERIFY(timelineSays(window, QStringLiteral("POST /voice")));
+        QTRY_VERIFY(timelineSays(window, QStringLiteral("signature valid")));
 
         // A second call goes on top.
         QCOMPARE(postVoice(core.port(), QStringLiteral("CA%1").arg(8, 32, 16, QLatin1Char('0'))), 200);
@@ -119,9 +139,120 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(
             list->model()->index(0, ui::CallListModel::State).data().toString(), QStringLiteral("completed"), 30000);
         list->setCurrentIndex(list->model()->index(0, 0));
-        auto* detail = window.findChild<QPlainTextEdit*>(QStringLiteral("callDetail"));
-        QTRY_VERIFY(detail->toPlainText().contains(QLatin1String("stream.start")));
-        QVERIFY(detail->toPlainText().contains(QLatin1String("Stream    MZ")));
+        QTRY_VERIFY(timelineSays(window, QStringLiteral("Stream MZ")));
+        // The first-start page said how the demo call went, in words.
+        QTRY_VERIFY(window.findChild<ui::FirstStart*>()->demoStatus().contains(QLatin1String("finished")));
+    }
+
+    void firstStartStepsUntilTheFirstCall()
+    {
+        QTemporaryDir dir;
+        bootstrap::CoreOptions options;
+        options.dataDir = dir.path();
+        options.port = 0;
+        options.authToken = [] { return kToken; };
+        bootstrap::Core core(options);
+        QVERIFY(core.start().ok());
+        ui::MainWindow window(&core);
+        window.setDemoCallsRealtime(false);
+        window.showScreen(ui::MainWindow::CallsScreen);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* calls = window.findChild<QStackedWidget*>(QStringLiteral("callsScreen"));
+        auto* firstStart = window.findChild<ui::FirstStart*>();
+        QCOMPARE(calls->currentWidget(), firstStart);
+        // "Start a tunnel" leads to the network screen.
+        window.findChild<QPushButton*>(QStringLiteral("firstStartTunnel"))->click();
+        QCOMPARE(window.currentScreen(), ui::MainWindow::NetworkScreen);
+        window.showScreen(ui::MainWindow::CallsScreen);
+        window.findChild<QPushButton*>(QStringLiteral("firstStartDemo"))->click();
+        QVERIFY(firstStart->demoStatus().contains(QLatin1String("demo call")));
+        QTRY_VERIFY_WITH_TIMEOUT(calls->currentWidget() != firstStart, 20000);
+        QCOMPARE(calls->currentWidget()->objectName(), QStringLiteral("callSplitter"));
+    }
+
+    void screensHaveShortcutsAndTheNetworkScreenTellsTheUrls()
+    {
+        QTemporaryDir dir;
+        bootstrap::CoreOptions options;
+        options.dataDir = dir.path();
+        options.port = 0;
+        options.authToken = [] { return kToken; };
+        bootstrap::Core core(options);
+        QVERIFY(core.start().ok());
+        ui::MainWindow window(&core);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        for (int screen = 0; screen < 4; ++screen) {
+            auto* action = window.findChild<QAction*>(QStringLiteral("actionScreen%1").arg(screen + 1));
+            QVERIFY(action);
+            QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + screen)));
+            action->trigger();
+            QCOMPARE(int(window.currentScreen()), screen);
+        }
+        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(core.port());
+        QCOMPARE(window.findChild<QLineEdit*>(QStringLiteral("webhookUrl"))->text(), base + QStringLiteral("/voice"));
+        QCOMPARE(window.findChild<QLineEdit*>(QStringLiteral("streamUrl"))->text(), core.streamUrl());
+        QTRY_VERIFY(window.networkPanel()->healthText().startsWith(QLatin1String("answering")));
+
+        // A fixed-URL tunnel: everything, the status bar included, follows the public URL.
+        auto* status = window.findChild<QLabel*>(QStringLiteral("listenerStatus"));
+        QVERIFY(status->text().contains(QLatin1String("no tunnel")));
+        QVERIFY(core.startTunnel(QStringLiteral("url:https://calls.example.test")).ok());
+        QTRY_COMPARE(window.findChild<QLineEdit*>(QStringLiteral("webhookUrl"))->text(),
+                     QStringLiteral("https://calls.example.test/voice"));
+        QVERIFY(status->text().contains(QLatin1String("https://calls.example.test/voice")));
+        QVERIFY(window.findChild<QLabel*>(QStringLiteral("tunnelState"))->text().contains(QLatin1String("up")));
+        core.stopTunnel();
+        QCOMPARE(window.findChild<QLineEdit*>(QStringLiteral("webhookUrl"))->text(), base + QStringLiteral("/voice"));
+        QVERIFY(status->text().contains(QLatin1String("no tunnel")));
+        // A spec that cannot work is refused in words and changes nothing.
+        const auto bad = core.startTunnel(QStringLiteral("teleport"));
+        QVERIFY(!bad.ok());
+        QVERIFY(!bad.error().message.isEmpty());
+        QCOMPARE(core.tunnel(), nullptr);
+    }
+
+    void aNewTokenAppliesToTheRunningListener()
+    {
+        QTemporaryDir dir;
+        bootstrap::CoreOptions options;
+        options.dataDir = dir.path();
+        options.port = 0;
+        options.authToken = [] { return kToken; };
+        bootstrap::Core core(options);
+        QVERIFY(core.start().ok());
+        const QByteArray rotated("rotated-token");
+        QCOMPARE(postVoice(core.port(), QStringLiteral("CA%1").arg(1, 32, 16, QLatin1Char('0')), rotated), 403);
+        core.setAuthToken(rotated);
+        QCOMPARE(postVoice(core.port(), QStringLiteral("CA%1").arg(2, 32, 16, QLatin1Char('0')), rotated), 200);
+        QCOMPARE(postVoice(core.port(), QStringLiteral("CA%1").arg(3, 32, 16, QLatin1Char('0'))), 403);
+    }
+
+    void aSecondStartOnTheSameDataFolderRaisesTheFirst()
+    {
+        QTemporaryDir dir;
+        QTemporaryDir other;
+        ui::SingleInstance first(dir.path());
+        QVERIFY(!first.handOverToRunning(500)); // nobody there yet
+        QVERIFY2(first.listen(), qPrintable(first.errorString()));
+        QSignalSpy raised(&first, &ui::SingleInstance::raiseRequested);
+
+        // The second start runs on a thread of its own, as another process would.
+        bool handedOver = false;
+        std::unique_ptr<QThread> second(QThread::create([&] {
+            ui::SingleInstance instance(dir.path() + QStringLiteral("/./"));
+            handedOver = instance.handOverToRunning(5000);
+        }));
+        second->start();
+        QTRY_VERIFY(second->isFinished());
+        QVERIFY(handedOver);
+        QCOMPARE(raised.size(), 1);
+
+        ui::SingleInstance elsewhere(other.path());
+        QVERIFY(!elsewhere.handOverToRunning(500));
+        QVERIFY(elsewhere.listen());
+        QVERIFY(ui::SingleInstance::serverName(dir.path()) != ui::SingleInstance::serverName(other.path()));
     }
 
     void saysWhyTheListenerIsNotRunning()

@@ -6,7 +6,6 @@
 #include <QFileInfo>
 #include <QLocalServer>
 #include <QLocalSocket>
-
 #include <unistd.h>
 
 namespace sb::ui {

@@ -113,7 +113,8 @@ NetworkPanel::NetworkPanel(bootstrap::Core* core, QWidget* parent)
     m_tunnelLog->setReadOnly(true);
     m_tunnelLog->setMaximumBlockCount(kTunnelLogLines);
     m_tunnelLog->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_tunnelLog->setPlaceholderText(tr("The tunnel program's last %1 lines of output appear here.").arg(kTunnelLogLines));
+    m_tunnelLog->setPlaceholderText(
+        tr("The tunnel program's last %1 lines of output appear here.").arg(kTunnelLogLines));
     tunnelLayout->addWidget(m_tunnelLog, 1);
     layout->addWidget(tunnelBox, 1);
 
@@ -170,9 +171,9 @@ void NetworkPanel::checkHealth()
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         m_healthy = reply->error() == QNetworkReply::NoError && status == 200;
-        m_health->setText(m_healthy ? tr("answering (%1 ms)").arg(ms)
-                                    : tr("not answering: %1").arg(status ? tr("HTTP %1").arg(status)
-                                                                         : reply->errorString()));
+        m_health->setText(m_healthy
+                              ? tr("answering (%1 ms)").arg(ms)
+                              : tr("not answering: %1").arg(status ? tr("HTTP %1").arg(status) : reply->errorString()));
     });
 }
 

@@ -391,6 +391,74 @@ private slots:
     {
         QCOMPARE(QLatin1String(storage::kStreamTokenParameter), QLatin1String(kCallTokenParameter));
     }
+
+    void redirectToVoiceWithAFlowSwitchesTheCallsFlow()
+    {
+        auto registry = makeRegistry();
+        registry->handle(request(Route::Voice, base(QStringLiteral("ringing"))));
+        WebhookRequest redirected = request(Route::Voice, base(QStringLiteral("in-progress")));
+        redirected.query = "flow=chunked";
+        const auto reply = registry->handle(redirected);
+        QCOMPARE(registry->find(kCall)->flow, QStringLiteral("chunked"));
+        QVERIFY(reply.body.contains("<Record "));
+        // An unknown flow leaves the call where it is.
+        redirected.query = "flow=no-such-flow";
+        registry->handle(redirected);
+        QCOMPARE(registry->find(kCall)->flow, QStringLiteral("chunked"));
+    }
+
+    void quietCallsAreThoseWithoutStreamOrActivity()
+    {
+        auto registry = makeRegistry();
+        qint64 now = 1000;
+        registry->setClock([&now] { return now; });
+        registry->handle(request(Route::Voice, base(QStringLiteral("ringing"))));
+        QVERIFY(registry->quietCalls(500).isEmpty());
+        QVERIFY(registry->bindStream(kCall, "0123456789abcdef0123456789abcdef", QStringLiteral("MZ1")).ok());
+        now += 10000;
+        QVERIFY(registry->quietCalls(500).isEmpty()); // an open stream is activity enough
+        registry->streamEnded(kCall, QStringLiteral("MZ1"), QStringLiteral("stop"));
+        QVERIFY(registry->quietCalls(500).isEmpty()); // stream.closed just arrived
+        now += 500;
+        QCOMPARE(registry->quietCalls(500), QStringList{kCall});
+
+        // Twilio says it is still live: it stays live, and its quiet time starts again.
+        QSignalSpy events(registry.get(), &CallRegistry::eventRecorded);
+        registry->reconcile(kCall, QStringLiteral("rest"), QStringLiteral("in-progress"));
+        QCOMPARE(registry->find(kCall)->state, CallState::InProgress);
+        QVERIFY(registry->quietCalls(500).isEmpty());
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events[0][0].value<CallEvent>().kind, QStringLiteral("call.reconciled"));
+
+        registry->reconcile(kCall, QStringLiteral("rest"), QStringLiteral("no-answer"), 0);
+        QCOMPARE(registry->find(kCall)->state, CallState::Failed);
+        QCOMPARE(registry->find(kCall)->twilioStatus, QStringLiteral("no-answer"));
+        QVERIFY(registry->find(kCall)->endedAt.isValid());
+        const CallEvent last = events.last()[0].value<CallEvent>();
+        QCOMPARE(last.detail.value(QStringLiteral("how")).toString(), QStringLiteral("rest"));
+        QCOMPARE(last.detail.value(QStringLiteral("status")).toString(), QStringLiteral("no-answer"));
+        // A final state is final: reconciling again changes nothing and records nothing.
+        registry->reconcile(kCall, QStringLiteral("timeout"), QString());
+        QCOMPARE(registry->find(kCall)->state, CallState::Failed);
+        QCOMPARE(events.size(), 2);
+    }
+
+    void reconcilingWithoutAnswerEndsTheCallAsEndedUnknown()
+    {
+        auto registry = makeRegistry();
+        registry->handle(request(Route::Voice, base(QStringLiteral("ringing"))));
+        QSignalSpy changed(registry.get(), &CallRegistry::callChanged);
+        registry->reconcile(kCall, QStringLiteral("timeout"), QString(), -1, QStringLiteral("no credentials"));
+        const Call* call = registry->find(kCall);
+        QCOMPARE(call->state, CallState::EndedUnknown);
+        QCOMPARE(stateName(call->state), QStringLiteral("ended-unknown"));
+        QCOMPARE(callStateFromString(u"ended-unknown"), std::optional<CallState>(CallState::EndedUnknown));
+        QVERIFY(isTerminal(call->state));
+        QCOMPARE(changed.size(), 1);
+        // Webhooks after that do not bring it back to life.
+        registry->handle(request(Route::Voice, base(QStringLiteral("in-progress"))));
+        QCOMPARE(registry->find(kCall)->state, CallState::EndedUnknown);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCallRegistry)

@@ -120,6 +120,8 @@ private slots:
         QTest::newRow("bind host") << QStringList{QStringLiteral("--bind"), QStringLiteral("localhost.example")};
         QTest::newRow("public url") << QStringList{QStringLiteral("--public-url"), QStringLiteral("ftp://x")};
         QTest::newRow("rate") << QStringList{QStringLiteral("--rate-limit"), QStringLiteral("0")};
+        QTest::newRow("reconcile zero") << QStringList{QStringLiteral("--reconcile-after"), QStringLiteral("0")};
+        QTest::newRow("reconcile text") << QStringList{QStringLiteral("--reconcile-after"), QStringLiteral("soon")};
         QTest::newRow("json outside calls") << QStringList{QStringLiteral("--headless"), QStringLiteral("--json")};
         QTest::newRow("subcommand not first")
             << QStringList{QStringLiteral("--data-dir"), QStringLiteral("/tmp/x"), QStringLiteral("calls")};

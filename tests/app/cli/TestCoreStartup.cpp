@@ -49,7 +49,10 @@ QString describe(const bootstrap::CoreOptions& o)
                        o.numberUpdate.restBase.toString(),
                        o.numberUpdate.apiKeySid,
                        QString::fromLatin1(o.numberUpdate.secret),
-                       o.restoreNumberOnExit ? QStringLiteral("restore") : QStringLiteral("keep")}
+                       o.restoreNumberOnExit ? QStringLiteral("restore") : QStringLiteral("keep"),
+                       o.accountSid,
+                       o.apiBase,
+                       QString::number(o.reconcileAfterMs)}
         .join(QLatin1Char('|'));
 }
 
@@ -127,6 +130,19 @@ private slots:
              QStringLiteral("--restore-number-on-exit")},
             "restore",
             QStringLiteral("true"));
+        row("--reconcile-after",
+            {QStringLiteral("--reconcile-after"), QStringLiteral("30")},
+            "reconcileAfterMs",
+            QStringLiteral("30000"));
+        row("call actions' account from the profile", {}, "restAccountSid", kAccount);
+        row("call actions' --account-sid",
+            {QStringLiteral("--account-sid"), kOtherAccount},
+            "restAccountSid",
+            kOtherAccount);
+        row("call actions' --api-base",
+            {QStringLiteral("--api-base"), QStringLiteral("http://127.0.0.1:9")},
+            "restApiBase",
+            QStringLiteral("http://127.0.0.1:9"));
     }
     void everyOptionMeansTheSameWithAndWithoutAWindow()
     {
@@ -169,6 +185,9 @@ private slots:
             {QStringLiteral("accountSid"), o.numberUpdate.accountSid},
             {QStringLiteral("restBase"), o.numberUpdate.restBase.toString()},
             {QStringLiteral("restore"), o.restoreNumberOnExit ? QStringLiteral("true") : QStringLiteral("false")},
+            {QStringLiteral("reconcileAfterMs"), QString::number(o.reconcileAfterMs)},
+            {QStringLiteral("restAccountSid"), o.accountSid},
+            {QStringLiteral("restApiBase"), o.apiBase},
         };
         QCOMPARE(actual.value(field), expected);
         if (field == QLatin1String("phoneNumber")) {
@@ -198,6 +217,9 @@ private slots:
         QCOMPARE(gui->tokenSource, cli::TokenSource::LocalOnly);
         QCOMPARE(headless->tokenSource, cli::TokenSource::LocalOnly);
         QCOMPARE(gui->warnings, headless->warnings);
+        // The local-only token is no Twilio credential: call actions are refused.
+        QVERIFY(gui->options.accountSid.isEmpty());
+        QCOMPARE(gui->options.reconcileAfterMs, qint64(120000));
         QVERIFY(gui->warnings.join(QLatin1Char('\n')).contains(QLatin1String("refused with 403")));
         // A random token per process: 32 hex digits, different each time, never empty.
         QCOMPARE(gui->options.authToken().size(), 32);
