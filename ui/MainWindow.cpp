@@ -8,6 +8,7 @@
 #include "credentials/Profiles.h"
 #include "storage/HistoryQueries.h"
 #include "storage/HistoryReader.h"
+#include "ui/actions/CallActionsBar.h"
 #include "ui/calls/CallListModel.h"
 #include "ui/console/FirstStart.h"
 #include "ui/detail/CallDetailPane.h"
@@ -30,6 +31,7 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 namespace sb::ui {
 
@@ -89,6 +91,8 @@ MainWindow::MainWindow(bootstrap::Core* core, const QString& startError, QWidget
         });
         connect(m_core, &bootstrap::Core::callStored, this, [this](const storage::CallRecord& call) {
             m_model->upsert(call);
+            if (call.callSid == selectedCallSid())
+                updateActions();
         });
         connect(m_core->demoCalls(), &bootstrap::DemoCalls::progress, this, [this](int call, const QString& summary) {
             const QString text = tr("Demo call %1: %2").arg(call).arg(summary);
@@ -136,7 +140,13 @@ void MainWindow::buildCallsScreen()
     m_callList->setSelectionMode(QAbstractItemView::SingleSelection);
     m_callList->setTextElideMode(Qt::ElideMiddle);
     m_callList->header()->setSectionResizeMode(CallListModel::Sid, QHeaderView::Interactive);
-    m_detail = new CallDetailPane(m_core, m_callSplitter);
+    auto* detailSide = new QWidget(m_callSplitter);
+    auto* detailLayout = new QVBoxLayout(detailSide);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    m_actions = new CallActionsBar(m_core, detailSide);
+    m_detail = new CallDetailPane(m_core, detailSide);
+    detailLayout->addWidget(m_actions);
+    detailLayout->addWidget(m_detail, 1);
     m_callSplitter->setStretchFactor(0, 3);
     m_callSplitter->setStretchFactor(1, 4);
     m_callsStack->addWidget(m_callSplitter);
@@ -183,6 +193,36 @@ void MainWindow::createActions()
     m_demoCall->setToolTip(tr("Play Twilio's side of a call against this listener with the built-in simulator "
                               "(no phone or Twilio account needed)"));
     m_demoCall->setEnabled(m_core != nullptr);
+    call->addSeparator();
+    const struct
+    {
+        const char* name;
+        QString text;
+        QKeySequence key;
+        void (CallActionsBar::*slot)();
+    } operatorActions[] = {
+        {"actionHangUp",
+         tr("&Hang up…"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
+         &CallActionsBar::requestHangUp},
+        {"actionRedirect",
+         tr("&Redirect to flow"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+         &CallActionsBar::requestRedirect},
+        {"actionSay",
+         tr("&Say a message…"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S),
+         &CallActionsBar::requestSay},
+        {"actionPlay",
+         tr("&Play a file…"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+         &CallActionsBar::requestPlay},
+    };
+    for (const auto& a : operatorActions) {
+        QAction* action = call->addAction(a.text, m_actions, a.slot);
+        action->setObjectName(QLatin1String(a.name));
+        action->setShortcut(a.key);
+    }
     QToolBar* toolbar = addToolBar(tr("Calls"));
     toolbar->setObjectName(QStringLiteral("callsToolbar"));
     toolbar->setMovable(false);
@@ -215,6 +255,22 @@ QString MainWindow::selectedCallSid() const
 void MainWindow::showSelectedCall()
 {
     m_detail->showCall(selectedCallSid());
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    const QModelIndex current = m_callList->currentIndex();
+    const QString state =
+        current.isValid() ? current.siblingAtColumn(CallListModel::State).data(Qt::DisplayRole).toString() : QString();
+    static const QStringList ended{QStringLiteral("completed"),
+                                   QStringLiteral("failed"),
+                                   QStringLiteral("busy"),
+                                   QStringLiteral("no-answer"),
+                                   QStringLiteral("canceled"),
+                                   QStringLiteral("ended-unknown")};
+    m_actions->setCall(
+        selectedCallSid(), current.isValid() && !ended.contains(state), m_core ? m_core->flowNames() : QStringList());
 }
 
 void MainWindow::updateCallsPage()

@@ -15,6 +15,7 @@ class Core;
 
 namespace sb::ui {
 
+class CallActionsBar;
 class CallDetailPane;
 class CallListModel;
 class FirstStart;
@@ -66,6 +67,7 @@ private:
     void showAbout();
     void showShortcuts();
     void showSelectedCall();
+    void updateActions();
     void updateCallsPage();
     void showPublicUrl();
     void applyActiveToken();
@@ -81,6 +83,7 @@ private:
     CallListModel* m_model = nullptr;
     QTreeView* m_callList = nullptr;
     CallDetailPane* m_detail = nullptr;
+    CallActionsBar* m_actions = nullptr;
     WebhookInspector* m_inspector = nullptr;
     FlowsPane* m_flows = nullptr;
     NetworkPanel* m_networkPanel = nullptr;

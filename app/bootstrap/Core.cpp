@@ -78,6 +78,16 @@ bool recoverStreams(const storage::HistoryQueries& history,
     return audio;
 }
 
+} // namespace
+
+/// The auth token's source, replaceable while the listener runs (settings apply without a
+/// restart). Read on the network thread and by demo calls' threads, replaced on the main thread.
+struct Core::TokenSource
+{
+    std::mutex mutex;
+    std::function<QByteArray()> source;
+};
+
 RestAccount restAccount(const CoreOptions& options)
 {
     RestAccount account;
@@ -88,16 +98,6 @@ RestAccount restAccount(const CoreOptions& options)
         account.authToken = options.authToken;
     return account;
 }
-
-} // namespace
-
-/// The auth token's source, replaceable while the listener runs (settings apply without a
-/// restart). Read on the network thread and by demo calls' threads, replaced on the main thread.
-struct Core::TokenSource
-{
-    std::mutex mutex;
-    std::function<QByteArray()> source;
-};
 
 Core::Core(CoreOptions options, QObject* parent)
     : QObject(parent)
