@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/calls/NewCallNotifier.h"
 
+#include "ui/calls/CallStateStyle.h"
 #include "ui/calls/CallWall.h"
 #include "ui/calls/CallWallModel.h"
 
@@ -69,7 +70,8 @@ QString NewCallNotifier::textFor(const storage::CallRecord& call) const
 QSystemTrayIcon* NewCallNotifier::tray()
 {
     if (!m_tray && QSystemTrayIcon::isSystemTrayAvailable()) {
-        m_tray = new QSystemTrayIcon(QApplication::windowIcon());
+        const QIcon appIcon = QApplication::windowIcon();
+        m_tray = new QSystemTrayIcon(appIcon.isNull() ? stateIcon(CallWallModel::StateKind::Ringing) : appIcon);
         m_ownTray = true;
         m_tray->setToolTip(QApplication::applicationDisplayName());
         m_tray->show();
