@@ -9,6 +9,7 @@ namespace sb::ui {
 
 namespace {
 constexpr int kMaxWaitingCalls = 200;
+constexpr int kMaxWaitingEvents = 500;
 
 QString transcriptText(const storage::CallEvent& event)
 {
@@ -77,7 +78,18 @@ void CallWallModel::mergeHistory(const QList<storage::CallRecord>& newestFirst)
 
 bool CallWallModel::isRelevant(const storage::CallEvent& event)
 {
-    return event.kind.startsWith(QLatin1String("stream")) || isTranscription(event.kind);
+    // What derive() reads; marks, DTMF and the like would only be kept for nothing.
+    static const QSet<QString> streamKinds{QStringLiteral("stream.start"),
+                                           QStringLiteral("stream.stop"),
+                                           QStringLiteral("stream.closed"),
+                                           QStringLiteral("stream.discontinuity"),
+                                           QStringLiteral("stream.recovered"),
+                                           QStringLiteral("stream.rejected"),
+                                           QStringLiteral("stream.capture-stopped"),
+                                           QStringLiteral("stream-status.stream-started"),
+                                           QStringLiteral("stream-status.stream-stopped"),
+                                           QStringLiteral("stream-status.stream-error")};
+    return streamKinds.contains(event.kind) || isTranscription(event.kind);
 }
 
 void CallWallModel::applyEvent(const storage::CallEvent& event)
@@ -86,8 +98,11 @@ void CallWallModel::applyEvent(const storage::CallEvent& event)
         return;
     const int row = rowOf(event.callSid);
     if (row < 0) {
-        if (m_waiting.contains(event.callSid) || m_waiting.size() < kMaxWaitingCalls)
-            m_waiting[event.callSid].append(event);
+        auto it = m_waiting.find(event.callSid);
+        if (it == m_waiting.end() && m_waiting.size() < kMaxWaitingCalls)
+            it = m_waiting.insert(event.callSid, {});
+        if (it != m_waiting.end() && it->size() < kMaxWaitingEvents)
+            it->append(event);
         return;
     }
     Row& r = m_rows[row];

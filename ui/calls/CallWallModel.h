@@ -23,7 +23,7 @@ namespace sb::ui {
 /// `stream.*` / `stream-status.*` events and the last line (plus the searchable transcript) from
 /// `transcription.*` events whose detail has a `transcript` (or `text`) field. Events are keyed by
 /// id, so the same event arriving live and in a detail answer counts once; events for a call not
-/// (yet) shown wait until it is (at most 200 calls wait).
+/// (yet) shown wait until it is (at most 200 calls, 500 events each).
 ///
 /// One QTimer refreshes the Duration column once a second; it runs only while some call is
 /// ringing or live (isTicking()).
