@@ -262,6 +262,28 @@ private slots:
         QTRY_COMPARE(shownSids(wall), (QStringList{sidOf(3), demo, sidOf(1)}));
     }
 
+    void historyCallsShowTheirStreamAndLastLine()
+    {
+        QTemporaryDir dir;
+        auto core = startCore(dir.path());
+        QVERIFY(core);
+        QString demo;
+        {
+            ui::CallWall first(core.get());
+            demo = runDemoCall(*core, first);
+            QVERIFY(!demo.isEmpty());
+            QTRY_COMPARE_WITH_TIMEOUT(cell(first, demo, Model::State), QStringLiteral("completed"), 30000);
+        }
+        // A wall opened later learns the stream and transcript from the stored detail.
+        ui::CallWall wall(core.get());
+        QTRY_COMPARE(wall.model()->rowCount(), 1);
+        QCOMPARE(wall.model()->callAt(0)->callSid, demo);
+        QTRY_COMPARE(cell(wall, demo, Model::Stream), QStringLiteral("stopped"));
+        QTRY_VERIFY(cell(wall, demo, Model::LastLine).contains(QLatin1String("appointment")));
+        QCOMPARE(wall.countsText(), QStringLiteral("0 live, 0 ringing, 1 ended"));
+        QVERIFY(!wall.model()->isTicking());
+    }
+
     void durationTicksWhileLive()
     {
         QTemporaryDir dir;
