@@ -9,7 +9,9 @@
 #include "storage/HistoryQueries.h"
 #include "storage/HistoryReader.h"
 #include "ui/actions/CallActionsBar.h"
-#include "ui/calls/CallListModel.h"
+#include "ui/calls/CallWall.h"
+#include "ui/calls/CallWallModel.h"
+#include "ui/calls/NewCallNotifier.h"
 #include "ui/console/FirstStart.h"
 #include "ui/detail/CallDetailPane.h"
 #include "ui/flows/FlowsPane.h"
@@ -77,20 +79,7 @@ MainWindow::MainWindow(bootstrap::Core* core, const QString& startError, QWidget
     if (m_core) {
         showPublicUrl();
         connect(m_core, &bootstrap::Core::publicUrlChanged, this, &MainWindow::showPublicUrl);
-        // History loads on the reader thread; calls stored meanwhile arrive through callStored and
-        // are merged, so none is lost between the query and its answer.
-        m_core->history()->recentCalls(500, this, [this](const Result<QList<storage::CallSummary>>& calls) {
-            if (!calls.ok()) {
-                statusBar()->showMessage(tr("Could not read the call history: %1").arg(calls.error().message));
-                return;
-            }
-            QList<storage::CallRecord> records;
-            for (const storage::CallSummary& summary : calls.value())
-                records.append(summary.call);
-            m_model->mergeHistory(records);
-        });
         connect(m_core, &bootstrap::Core::callStored, this, [this](const storage::CallRecord& call) {
-            m_model->upsert(call);
             if (call.callSid == selectedCallSid())
                 updateActions();
         });
@@ -130,16 +119,8 @@ void MainWindow::buildCallsScreen()
 
     m_callSplitter = new QSplitter(Qt::Horizontal, m_callsStack);
     m_callSplitter->setObjectName(QStringLiteral("callSplitter"));
-    m_model = new CallListModel(this);
-    m_callList = new QTreeView(m_callSplitter);
-    m_callList->setObjectName(QStringLiteral("callList"));
-    m_callList->setAccessibleName(tr("Calls"));
-    m_callList->setModel(m_model);
-    m_callList->setRootIsDecorated(false);
-    m_callList->setUniformRowHeights(true);
-    m_callList->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_callList->setTextElideMode(Qt::ElideMiddle);
-    m_callList->header()->setSectionResizeMode(CallListModel::Sid, QHeaderView::Interactive);
+    m_wall = new CallWall(m_core, m_callSplitter);
+    m_notifier = new NewCallNotifier(m_wall, this);
     auto* detailSide = new QWidget(m_callSplitter);
     auto* detailLayout = new QVBoxLayout(detailSide);
     detailLayout->setContentsMargins(0, 0, 0, 0);
@@ -152,9 +133,9 @@ void MainWindow::buildCallsScreen()
     m_callsStack->addWidget(m_callSplitter);
     m_tabs->addTab(m_callsStack, tr("&Calls"));
 
-    connect(m_callList->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedCall);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCallsPage);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateCallsPage);
+    connect(m_wall, &CallWall::currentCallChanged, this, &MainWindow::showSelectedCall);
+    connect(m_wall->model(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCallsPage);
+    connect(m_wall->model(), &QAbstractItemModel::modelReset, this, &MainWindow::updateCallsPage);
     connect(m_firstStart, &FirstStart::demoCallRequested, this, &MainWindow::placeDemoCall);
     connect(m_firstStart, &FirstStart::credentialsRequested, this, &MainWindow::openSettings);
     connect(m_firstStart, &FirstStart::tunnelRequested, this, [this] { showScreen(NetworkScreen); });
@@ -181,7 +162,7 @@ void MainWindow::createActions()
     view->addSeparator();
     QAction* find = view->addAction(tr("&Find call"), this, [this] {
         showScreen(CallsScreen);
-        m_callList->setFocus();
+        m_wall->findChild<QWidget*>(QStringLiteral("callSearch"))->setFocus();
     });
     find->setShortcut(QKeySequence::Find);
     find->setObjectName(QStringLiteral("actionFindCall"));
@@ -248,8 +229,7 @@ MainWindow::Screen MainWindow::currentScreen() const
 
 QString MainWindow::selectedCallSid() const
 {
-    const QModelIndex current = m_callList->currentIndex();
-    return current.isValid() ? current.data(CallListModel::CallSidRole).toString() : QString();
+    return m_wall->currentCallSid();
 }
 
 void MainWindow::showSelectedCall()
@@ -260,22 +240,16 @@ void MainWindow::showSelectedCall()
 
 void MainWindow::updateActions()
 {
-    const QModelIndex current = m_callList->currentIndex();
-    const QString state =
-        current.isValid() ? current.siblingAtColumn(CallListModel::State).data(Qt::DisplayRole).toString() : QString();
-    static const QStringList ended{QStringLiteral("completed"),
-                                   QStringLiteral("failed"),
-                                   QStringLiteral("busy"),
-                                   QStringLiteral("no-answer"),
-                                   QStringLiteral("canceled"),
-                                   QStringLiteral("ended-unknown")};
-    m_actions->setCall(
-        selectedCallSid(), current.isValid() && !ended.contains(state), m_core ? m_core->flowNames() : QStringList());
+    const storage::CallRecord* call = nullptr;
+    if (const int row = m_wall->model()->rowOf(selectedCallSid()); row >= 0)
+        call = m_wall->model()->callAt(row);
+    const bool live = call && CallWallModel::categoryOf(*call) != CallWallModel::Category::Ended;
+    m_actions->setCall(selectedCallSid(), live, m_core ? m_core->flowNames() : QStringList());
 }
 
 void MainWindow::updateCallsPage()
 {
-    const bool empty = m_model->rowCount() == 0;
+    const bool empty = m_wall->model()->rowCount() == 0;
     m_callsStack->setCurrentWidget(empty ? static_cast<QWidget*>(m_firstStart) : m_callSplitter);
 }
 
@@ -335,7 +309,6 @@ void MainWindow::restoreLayout()
     restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("state")).toByteArray());
     m_callSplitter->restoreState(settings.value(QStringLiteral("callSplitter")).toByteArray());
-    m_callList->header()->restoreState(settings.value(QStringLiteral("callColumns")).toByteArray());
     m_tabs->setCurrentIndex(settings.value(QStringLiteral("screen"), 0).toInt());
 }
 
@@ -346,7 +319,6 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
     settings.setValue(QStringLiteral("state"), saveState());
     settings.setValue(QStringLiteral("callSplitter"), m_callSplitter->saveState());
-    settings.setValue(QStringLiteral("callColumns"), m_callList->header()->saveState());
     settings.setValue(QStringLiteral("screen"), m_tabs->currentIndex());
     QMainWindow::closeEvent(event);
 }

@@ -17,7 +17,8 @@ namespace sb::ui {
 
 class CallActionsBar;
 class CallDetailPane;
-class CallListModel;
+class CallWall;
+class NewCallNotifier;
 class FirstStart;
 class FlowsPane;
 class WebhookInspector;
@@ -42,7 +43,7 @@ public:
     explicit MainWindow(bootstrap::Core* core, const QString& startError = QString(), QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    CallListModel* callModel() const { return m_model; }
+    CallWall* callWall() const { return m_wall; }
     CallDetailPane* callDetail() const { return m_detail; }
     WebhookInspector* webhookInspector() const { return m_inspector; } ///< null without a core
     FlowsPane* flows() const { return m_flows; }
@@ -80,8 +81,8 @@ private:
     QStackedWidget* m_callsStack = nullptr;
     FirstStart* m_firstStart = nullptr;
     QSplitter* m_callSplitter = nullptr;
-    CallListModel* m_model = nullptr;
-    QTreeView* m_callList = nullptr;
+    CallWall* m_wall = nullptr;
+    NewCallNotifier* m_notifier = nullptr;
     CallDetailPane* m_detail = nullptr;
     CallActionsBar* m_actions = nullptr;
     WebhookInspector* m_inspector = nullptr;

@@ -5,7 +5,8 @@
 #include "twilio/Form.h"
 #include "twilio/Signature.h"
 #include "ui/MainWindow.h"
-#include "ui/calls/CallListModel.h"
+#include "ui/calls/CallWall.h"
+#include "ui/calls/CallWallModel.h"
 #include "ui/console/FirstStart.h"
 #include "ui/console/SingleInstance.h"
 #include "ui/detail/CallDetailPane.h"
@@ -84,7 +85,8 @@ private slots:
         QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
 
         ui::MainWindow window(&core);
-        QAbstractItemModelTester tester(window.callModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(window.callWall()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.windowTitle(), QStringLiteral("Switchboard"));
@@ -96,9 +98,13 @@ private slots:
         const QString sid = QStringLiteral("CA%1").arg(7, 32, 16, QLatin1Char('0'));
         QCOMPARE(postVoice(core.port(), sid), 200);
         QTRY_COMPARE(list->model()->rowCount(), 1);
-        QCOMPARE(list->model()->index(0, ui::CallListModel::Sid).data().toString(), sid);
-        QCOMPARE(list->model()->index(0, ui::CallListModel::From).data().toString(), QStringLiteral("+14155550123"));
-        QCOMPARE(list->model()->index(0, ui::CallListModel::State).data().toString(), QStringLiteral("in-progress"));
+        QCOMPARE(list->model()->index(0, ui::CallWallModel::Sid).data(ui::CallWallModel::CallSidRole).toString(), sid);
+        QVERIFY(list->model()
+                    ->index(0, ui::CallWallModel::Caller)
+                    .data()
+                    .toString()
+                    .contains(QLatin1String("+14155550123")));
+        QCOMPARE(list->model()->index(0, ui::CallWallModel::State).data().toString(), QStringLiteral("in progress"));
 
         list->setCurrentIndex(list->model()->index(0, 0));
         QCOMPARE(window.callDetail()->callSid(), sid);
@@ -137,7 +143,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(list->model()->rowCount(), 1, 20000);
         // The simulator streams the caller's words and hangs up; the call ends completed.
         QTRY_COMPARE_WITH_TIMEOUT(
-            list->model()->index(0, ui::CallListModel::State).data().toString(), QStringLiteral("completed"), 30000);
+            list->model()->index(0, ui::CallWallModel::State).data().toString(), QStringLiteral("completed"), 30000);
         list->setCurrentIndex(list->model()->index(0, 0));
         QTRY_VERIFY(timelineSays(window, QStringLiteral("Stream MZ")));
         // The first-start page said how the demo call went, in words.
