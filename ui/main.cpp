@@ -66,8 +66,8 @@ int main(int argc, char* argv[])
     QObject::connect(&app, &QGuiApplication::lastWindowClosed, &core, &sb::bootstrap::Core::shutdown);
     QObject::connect(&shutdown, &sb::ShutdownSignals::shutdownRequested, &window, &QWidget::close);
     if (!instance.listen())
-        sb::cli::printErrorLine(QStringLiteral("switchboard: a second start will not find this window: %1")
-                                    .arg(instance.errorString()));
+        sb::cli::printErrorLine(
+            QStringLiteral("switchboard: a second start will not find this window: %1").arg(instance.errorString()));
     QObject::connect(&instance, &sb::ui::SingleInstance::raiseRequested, &window, [&window] {
         window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
         window.show();

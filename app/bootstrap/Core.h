@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "bootstrap/WebhookReplay.h"
 #include "bootstrap/CallsApi.h"
+#include "bootstrap/WebhookReplay.h"
 #include "common/Result.h"
 #include "tunnel/PhoneNumberUpdater.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
-#include <functional>
 #include <QStringList>
+#include <functional>
 #include <memory>
 #include <optional>
 
