@@ -10,7 +10,7 @@ build_pkgs=(build-essential cmake ninja-build ccache pkg-config clang-format cla
   libqt6sql6-sqlite libgl-dev libspeexdsp-dev libpocketsphinx-dev libsphinxbase-dev)
 # Run: keychain (Secret Service), audio server, offline speech models.
 run_pkgs=(dbus-daemon dbus-x11 gnome-keyring libsecret-1-0 pulseaudio pulseaudio-utils
-  pocketsphinx pocketsphinx-en-us fonts-dejavu-core)
+  pocketsphinx pocketsphinx-en-us fonts-dejavu-core qt6-qpa-plugins)
 # Test: speech synthesis and audio tools for generated test audio, a virtual display,
 # load generator, Node.js for the official-library oracle tests.
 test_pkgs=(libsecret-tools sox libsox-fmt-mp3 espeak-ng flite xvfb xauth x11-apps wrk)

@@ -128,8 +128,9 @@ void MainWindow::buildCallsScreen()
     m_detail = new CallDetailPane(m_core, detailSide);
     detailLayout->addWidget(m_actions);
     detailLayout->addWidget(m_detail, 1);
-    m_callSplitter->setStretchFactor(0, 3);
-    m_callSplitter->setStretchFactor(1, 4);
+    m_callSplitter->setStretchFactor(0, 1);
+    m_callSplitter->setStretchFactor(1, 1);
+    m_callSplitter->setSizes({640, 560}); // the wall reads at a glance; restoreLayout() may override
     m_callsStack->addWidget(m_callSplitter);
     m_tabs->addTab(m_callsStack, tr("&Calls"));
 
