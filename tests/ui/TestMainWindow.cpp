@@ -13,8 +13,10 @@
 #include "ui/detail/TimelineModel.h"
 #include "ui/network/NetworkPanel.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
@@ -24,6 +26,7 @@
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTextEdit>
 #include <QTreeView>
 #include <QtTest>
 
@@ -217,6 +220,54 @@ private slots:
         QVERIFY(!bad.ok());
         QVERIFY(!bad.error().message.isEmpty());
         QCOMPARE(core.tunnel(), nullptr);
+    }
+
+    void everyControlHasANameAndEveryActionItsOwnKeys()
+    {
+        QTemporaryDir dir;
+        bootstrap::CoreOptions options;
+        options.dataDir = dir.path();
+        options.port = 0;
+        options.authToken = [] { return kToken; };
+        bootstrap::Core core(options);
+        QVERIFY(core.start().ok());
+        ui::MainWindow window(&core);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // A screen reader names every control: by its accessible name, its own text, a label's
+        // buddy or its placeholder.
+        QSet<const QWidget*> buddies;
+        for (const QLabel* label : window.findChildren<QLabel*>()) {
+            if (label->buddy())
+                buddies.insert(label->buddy());
+        }
+        QStringList unnamed;
+        for (QWidget* w : window.findChildren<QWidget*>()) {
+            const bool control = qobject_cast<QLineEdit*>(w) || qobject_cast<QComboBox*>(w) ||
+                                 qobject_cast<QAbstractButton*>(w) || qobject_cast<QAbstractItemView*>(w) ||
+                                 qobject_cast<QPlainTextEdit*>(w) || qobject_cast<QTextEdit*>(w);
+            if (!control || w->focusPolicy() == Qt::NoFocus || w->inherits("QTabBar") ||
+                w->parent()->inherits("QTabBar") || w->parent()->inherits("QAbstractScrollArea") ||
+                w->parent()->inherits("QHeaderView"))
+                continue;
+            const auto* button = qobject_cast<QAbstractButton*>(w);
+            const auto* line = qobject_cast<QLineEdit*>(w);
+            const bool named = !w->accessibleName().isEmpty() || (button && !button->text().isEmpty()) ||
+                               buddies.contains(w) || (line && !line->placeholderText().isEmpty());
+            if (!named)
+                unnamed << QStringLiteral("%1 %2").arg(QLatin1String(w->metaObject()->className()), w->objectName());
+        }
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+        // No two actions share keys, and Help lists each of them.
+        QSet<QString> keys;
+        for (const QAction* action : window.findChildren<QAction*>()) {
+            if (action->shortcut().isEmpty())
+                continue;
+            const QString key = action->shortcut().toString();
+            QVERIFY2(!keys.contains(key), qPrintable(key));
+            keys.insert(key);
+        }
+        QVERIFY(keys.size() >= 12);
     }
 
     void aNewTokenAppliesToTheRunningListener()

@@ -26,6 +26,7 @@ CallActionsBar::CallActionsBar(bootstrap::Core* core, QWidget* parent)
     m_hangUp->setObjectName(QStringLiteral("hangUpButton"));
     m_redirect->setObjectName(QStringLiteral("redirectButton"));
     m_flows->setObjectName(QStringLiteral("redirectFlow"));
+    m_flows->setAccessibleName(tr("Flow to redirect to"));
     m_say->setObjectName(QStringLiteral("sayButton"));
     m_play->setObjectName(QStringLiteral("playButton"));
     m_result->setObjectName(QStringLiteral("actionResult"));

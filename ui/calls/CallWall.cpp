@@ -67,6 +67,7 @@ CallWall::CallWall(bootstrap::Core* core, QWidget* parent)
     m_search->setMinimumWidth(fontMetrics().averageCharWidth() * 30);
     m_stateFilter = new QComboBox(this);
     m_stateFilter->setObjectName(QStringLiteral("callFilter"));
+    m_stateFilter->setAccessibleName(tr("Call state filter"));
     m_stateFilter->addItem(tr("All"), int(CallWallFilter::StateFilter::All));
     m_stateFilter->addItem(tr("Live"), int(CallWallFilter::StateFilter::Live));
     m_stateFilter->addItem(tr("Ringing"), int(CallWallFilter::StateFilter::Ringing));
@@ -74,6 +75,7 @@ CallWall::CallWall(bootstrap::Core* core, QWidget* parent)
 
     m_view = new QTreeView(this);
     m_view->setObjectName(QStringLiteral("callList"));
+    m_view->setAccessibleName(tr("Calls"));
     m_view->setModel(m_filter);
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);

@@ -95,6 +95,7 @@ TimelinePage::TimelinePage(TimelineModel* model, QWidget* parent)
     auto* splitter = new QSplitter(Qt::Vertical, this);
     m_view = new QTreeView(splitter);
     m_view->setObjectName(QStringLiteral("timelineView"));
+    m_view->setAccessibleName(tr("Timeline"));
     m_view->setModel(m_filter);
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);
@@ -106,6 +107,7 @@ TimelinePage::TimelinePage(TimelineModel* model, QWidget* parent)
     m_view->header()->resizeSection(TimelineModel::Source, 100);
     m_details = new QPlainTextEdit(splitter);
     m_details->setObjectName(QStringLiteral("timelineDetails"));
+    m_details->setAccessibleName(tr("Timeline entry details"));
     m_details->setReadOnly(true);
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_details->setPlaceholderText(tr("Select an entry to see it in full."));

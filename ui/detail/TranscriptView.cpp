@@ -9,6 +9,7 @@ TranscriptView::TranscriptView(QWidget* parent)
     : QTreeWidget(parent)
 {
     setObjectName(QStringLiteral("transcriptView"));
+    setAccessibleName(tr("Transcript"));
     setHeaderLabels({tr("Time"), tr("Speaker"), tr("Text")});
     setRootIsDecorated(false);
     setWordWrap(true);

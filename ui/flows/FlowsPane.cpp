@@ -87,6 +87,7 @@ void FlowsPane::buildUi()
 {
     m_list = new QListWidget(this);
     m_list->setObjectName(QStringLiteral("flowList"));
+    m_list->setAccessibleName(tr("Flows"));
     m_activeLabel = new QLabel(this);
     m_activeLabel->setObjectName(QStringLiteral("activeFlowLabel"));
     m_activeLabel->setWordWrap(true);
@@ -108,11 +109,13 @@ void FlowsPane::buildUi()
     m_fileLabel->setWordWrap(true);
     m_editor = new QPlainTextEdit(this);
     m_editor->setObjectName(QStringLiteral("flowEditor"));
+    m_editor->setAccessibleName(tr("Flow editor"));
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_editor->setTabChangesFocus(false);
     m_problems = new QListWidget(this);
     m_problems->setObjectName(QStringLiteral("flowProblems"));
+    m_problems->setAccessibleName(tr("Problems in the flow"));
     m_problems->setMaximumHeight(80);
     m_save = new QPushButton(tr("Save"), this);
     m_save->setObjectName(QStringLiteral("saveFlowButton"));
@@ -133,8 +136,10 @@ void FlowsPane::buildUi()
     editorLayout->addLayout(buttons);
 
     m_twiml = readOnlyText(QStringLiteral("twimlPreview"), this);
+    m_twiml->setAccessibleName(tr("TwiML preview"));
     m_twiml->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_words = readOnlyText(QStringLiteral("callerHears"), this);
+    m_words->setAccessibleName(tr("What the caller hears"));
     m_words->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     auto* previews = new QSplitter(Qt::Horizontal, this);
     previews->addWidget(boxed(tr("TwiML for a sample call"), m_twiml, previews));

@@ -112,11 +112,13 @@ void WebhookInspector::buildUi()
     auto* filters = new QHBoxLayout;
     m_route = new QComboBox(this);
     m_route->setObjectName(QStringLiteral("routeFilter"));
+    m_route->setAccessibleName(tr("Route filter"));
     m_route->addItem(tr("All routes"), QString());
     for (const char* route : kRoutes)
         rememberPath(QString::fromLatin1(route));
     m_statusClass = new QComboBox(this);
     m_statusClass->setObjectName(QStringLiteral("statusFilter"));
+    m_statusClass->setAccessibleName(tr("Status filter"));
     m_statusClass->addItem(tr("All statuses"), QPoint(0, 0));
     m_statusClass->addItem(QStringLiteral("2xx"), QPoint(200, 299));
     m_statusClass->addItem(QStringLiteral("3xx"), QPoint(300, 399));
@@ -125,6 +127,7 @@ void WebhookInspector::buildUi()
     m_statusClass->addItem(tr("Refused (signature)"), QPoint(403, 403));
     m_callSid = new QLineEdit(this);
     m_callSid->setObjectName(QStringLiteral("callFilter"));
+    m_callSid->setAccessibleName(tr("Call state filter"));
     m_callSid->setPlaceholderText(tr("Call SID"));
     m_text = new QLineEdit(this);
     m_text->setObjectName(QStringLiteral("textFilter"));
@@ -146,6 +149,7 @@ void WebhookInspector::buildUi()
     auto* splitter = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(splitter);
     m_table->setObjectName(QStringLiteral("webhookTable"));
+    m_table->setAccessibleName(tr("Webhook requests"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -178,16 +182,19 @@ void WebhookInspector::buildUi()
     auto* tabs = new QTabWidget(detail);
     m_request = new QPlainTextEdit(tabs);
     m_request->setObjectName(QStringLiteral("requestText"));
+    m_request->setAccessibleName(tr("Request"));
     m_request->setReadOnly(true);
     m_request->setFont(mono);
     m_form = new QTableWidget(0, 2, tabs);
     m_form->setObjectName(QStringLiteral("requestForm"));
+    m_form->setAccessibleName(tr("Request parameters"));
     m_form->setHorizontalHeaderLabels({tr("Name"), tr("Value")});
     m_form->horizontalHeader()->setStretchLastSection(true);
     m_form->verticalHeader()->hide();
     m_form->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_response = new QPlainTextEdit(tabs);
     m_response->setObjectName(QStringLiteral("responseText"));
+    m_response->setAccessibleName(tr("Response"));
     m_response->setReadOnly(true);
     m_response->setFont(mono);
     tabs->addTab(m_form, tr("Parameters"));
