@@ -643,6 +643,37 @@ private slots:
         QVERIFY(storage.isOpen());
     }
 
+    void readOnlyDatabaseIsReportedInWordsAndNothingIsLost()
+    {
+        {
+            Storage setup;
+            QVERIFY(setup.open(path()).ok());
+            setup.upsertCall(sampleCall(QStringLiteral("CA1")));
+        }
+        // The file turned read-only under the writer (a remount, a permissions change): SQLite's
+        // query_only refuses every write the same way, whoever runs the test (root included).
+        StorageOptions options = quiet();
+        options.extraPragmas = {QStringLiteral("PRAGMA query_only = ON")};
+        Storage storage;
+        const Result<int> opened = storage.open(path(), options);
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+        QSignalSpy failures(&storage, &Storage::writeFailed);
+        storage.appendEvent(sampleEvent(QStringLiteral("CA1"), QStringLiteral("refused")));
+        QVERIFY(storage.flush(10000));
+        QTRY_COMPARE(failures.size(), 1);
+        const WriteFailure failure = failures.first().first().value<WriteFailure>();
+        QCOMPARE(failure.error.code, QStringLiteral("storage.read-only"));
+        QVERIFY2(failure.error.message.contains(QLatin1String("read")), qPrintable(failure.error.message));
+        QCOMPARE(failure.attempts, 1); // not transient: no retries
+        QVERIFY(storage.isOpen());
+        storage.close();
+        // What was there before is intact and readable.
+        RawConnection raw(path(), QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA integrity_check")).toString(), QStringLiteral("ok"));
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM calls")).toInt(), 1);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM call_events WHERE kind = 'refused'")).toInt(), 0);
+    }
+
     void busyDatabaseIsRetriedThenReported()
     {
         {
