@@ -17,10 +17,11 @@ namespace {
 
 using twilio::MediaTrack;
 
-constexpr qint64 kSamplesPerMs = 8;         // 8 kHz
-constexpr qint64 kToleranceSamples = 2 * 8; // 2 ms of timestamp jitter is not a gap
-constexpr qsizetype kRecentSequences = 512; // window for duplicate detection (at least this many)
-constexpr qsizetype kFrameBytes = 160;      // 20 ms of 8 kHz mu-law, Twilio's frame (PROTOCOL.md §5.2)
+constexpr qint64 kSamplesPerMs = 8;            // 8 kHz
+constexpr qint64 kToleranceSamples = 2 * 8;    // 2 ms of timestamp jitter is not a gap
+constexpr qsizetype kRecentSequences = 512;    // window for duplicate detection (at least this many)
+constexpr qsizetype kFrameBytes = 160;         // 20 ms of 8 kHz mu-law, Twilio's frame (PROTOCOL.md §5.2)
+constexpr qint64 kLossReportIntervalMs = 1000; // stream.loss events: at most one a second per track
 // Media offsets are clamped to this before they become sample counts (no overflow at 8 per ms).
 constexpr qint64 kMaxOffsetMs = qint64(1) << 58;
 
@@ -351,11 +352,36 @@ void MediaSession::handleMedia(const twilio::MediaMessage& media, const QElapsed
                  false);
     }
 
-    if (!place(tr, media.timestamp, media.track))
+    const bool placed = place(tr, media.timestamp, media.track);
+    if (s.gaps != tr.reportedGaps || s.late != tr.reportedLate)
+        reportLoss(tr, media.track, false);
+    if (!placed)
         return;
     if (tr.wav && !tr.wav->append(m_pcm.data(), samples))
         stopCapture(tr);
     s.samplesWritten += samples;
+}
+
+void MediaSession::reportLoss(Track& tr, MediaTrack which, bool force)
+{
+    const TrackStats& s = tr.stats;
+    if (s.gaps == tr.reportedGaps && s.late == tr.reportedLate)
+        return;
+    const qint64 now = m_clock.elapsed();
+    if (!force && tr.lastLossReportMs >= 0 && now - tr.lastLossReportMs < kLossReportIntervalMs)
+        return;
+    m_registry->recordEvent(m_start.callSid,
+                            QStringLiteral("stream.loss"),
+                            QJsonObject{{QStringLiteral("stream_sid"), m_start.streamSid},
+                                        {QStringLiteral("track"), twilio::toWireString(which)},
+                                        {QStringLiteral("gaps"), s.gaps - tr.reportedGaps},
+                                        {QStringLiteral("missing_ms"), s.missingMs - tr.reportedMissingMs},
+                                        {QStringLiteral("late_frames"), s.late - tr.reportedLate},
+                                        {QStringLiteral("at_ms"), s.samplesWritten / kSamplesPerMs}});
+    tr.reportedGaps = s.gaps;
+    tr.reportedMissingMs = s.missingMs;
+    tr.reportedLate = s.late;
+    tr.lastLossReportMs = now;
 }
 
 bool MediaSession::place(Track& tr, qint64 timestamp, MediaTrack which)
@@ -467,6 +493,10 @@ void MediaSession::finish(const QString& reason)
     m_finished = true;
     if (m_startTimer)
         m_startTimer->stop();
+    for (MediaTrack which : {MediaTrack::Inbound, MediaTrack::Outbound}) {
+        if (m_bound && !track(which).stats.streamSid.isEmpty())
+            reportLoss(track(which), which, true);
+    }
     for (Track& tr : m_tracks) {
         if (tr.wav) {
             tr.wav->close();

@@ -145,6 +145,11 @@ private:
         qint64 firstArrivalMs = 0;  ///< m_clock time of the first frame
         qint64 silenceSamples = 0;  ///< silence written to fill gaps
         qint64 discontinuities = 0;
+        // What the last stream.loss event covered (gaps and late frames are reported in batches).
+        qint64 reportedGaps = 0;
+        qint64 reportedMissingMs = 0;
+        qint64 reportedLate = 0;
+        qint64 lastLossReportMs = -1;
     };
 
     void handleText(const QString& text);
@@ -154,6 +159,10 @@ private:
     void handleStop(const twilio::StopMessage& stop);
     void reject(const QString& reason);
     void reportMalformed(const Error& error);
+    /// A stream.loss event for the gaps and late frames of `tr` not reported yet: the first at
+    /// once, then at most one a second per track (and the rest when the stream finishes), so a
+    /// lossy stream shows on the call's timeline without flooding it.
+    void reportLoss(Track& tr, twilio::MediaTrack which, bool force);
     /// A stream.protocol-warning on the call, once per `problem` and stream.
     void warnOnce(const QString& problem, const QString& reason, bool dropped);
     /// Places a frame of `samples` on the track's time line; returns false when it is too late.

@@ -8,9 +8,9 @@ namespace sb::ui::timeline {
 
 namespace {
 
-QString tr(const char* text)
+QString tr(const char* text, int n = -1)
 {
-    return QCoreApplication::translate("sb::ui::timeline", text);
+    return QCoreApplication::translate("sb::ui::timeline", text, nullptr, n);
 }
 
 QString str(const QJsonObject& o, const char* key)
@@ -56,6 +56,17 @@ QString streamEvent(const QString& what, const storage::CallEvent& e, const stor
     if (what == QLatin1String("discontinuity"))
         return tr("Discontinuity on %1: timestamps jump %2 ms, placed without a gap")
             .arg(str(d, "track"), str(d, "jump_ms"));
+    if (what == QLatin1String("loss")) {
+        QStringList parts;
+        if (const qint64 gaps = d.value(QLatin1String("gaps")).toInteger())
+            parts << tr("%n gap(s), %1 ms missing", int(gaps)).arg(d.value(QLatin1String("missing_ms")).toInteger());
+        if (const qint64 late = d.value(QLatin1String("late_frames")).toInteger())
+            parts << tr("%n late frame(s) dropped", int(late));
+        return tr("Loss on %1 of %2 (at %3 s): %4")
+            .arg(str(d, "track"), sid)
+            .arg(double(d.value(QLatin1String("at_ms")).toInteger()) / 1000.0, 0, 'f', 1)
+            .arg(parts.join(QStringLiteral(", ")));
+    }
     if (what == QLatin1String("protocol-warning"))
         return tr("Protocol warning on %1%2: %3").arg(sid, codeSuffix(d), str(d, "reason"));
     if (what == QLatin1String("invalid-message"))

@@ -111,6 +111,7 @@ private slots:
     void gapsDuplicatesAndLateFramesAreCountedAndTheWavStaysAligned()
     {
         setUp(QStringLiteral("appointment"));
+        QSignalSpy events(m_registry.get(), &CallRegistry::eventRecorded);
         start(false);
         MediaSession* session = m_sessions[0];
         QVERIFY(!session->isBidirectional());
@@ -129,6 +130,22 @@ private slots:
         QCOMPARE(s.missingMs, 40);
         QCOMPARE(s.samplesWritten, 6 * 160); // 0..120 ms: 4 frames + 2 frames of silence
         session->finish(QStringLiteral("test"));
+
+        // The call's timeline hears of the loss: the gap at once, the late frame (within the same
+        // second) when the stream finishes; nothing is counted twice.
+        QList<QJsonObject> losses;
+        for (const QList<QVariant>& e : std::as_const(events)) {
+            if (e[0].value<CallEvent>().kind == QLatin1String("stream.loss"))
+                losses << e[0].value<CallEvent>().detail;
+        }
+        QCOMPARE(losses.size(), 2);
+        QCOMPARE(losses[0].value(QLatin1String("gaps")).toInteger(), 1);
+        QCOMPARE(losses[0].value(QLatin1String("missing_ms")).toInteger(), 40);
+        QCOMPARE(losses[0].value(QLatin1String("late_frames")).toInteger(), 0);
+        QCOMPARE(losses[0].value(QLatin1String("track")).toString(), QStringLiteral("inbound"));
+        QCOMPARE(losses[0].value(QLatin1String("at_ms")).toInteger(), 80);
+        QCOMPARE(losses[1].value(QLatin1String("gaps")).toInteger(), 0);
+        QCOMPARE(losses[1].value(QLatin1String("late_frames")).toInteger(), 1);
 
         const auto wav = audio::readWav(s.wavPath);
         QVERIFY(wav.ok());
