@@ -8,6 +8,7 @@
 #include "ui/calls/CallWall.h"
 #include "ui/calls/CallWallModel.h"
 #include "ui/console/FirstStart.h"
+#include "ui/console/Palette.h"
 #include "ui/console/SingleInstance.h"
 #include "ui/detail/CallDetailPane.h"
 #include "ui/detail/TimelineModel.h"
@@ -268,6 +269,44 @@ private slots:
             keys.insert(key);
         }
         QVERIFY(keys.size() >= 12);
+    }
+
+    void followsADarkPalette()
+    {
+        QTemporaryDir dir;
+        bootstrap::CoreOptions options;
+        options.dataDir = dir.path();
+        options.port = 0;
+        options.authToken = [] { return kToken; };
+        bootstrap::Core core(options);
+        QVERIFY(core.start().ok());
+        ui::MainWindow window(&core);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QString sid = QStringLiteral("CA%1").arg(9, 32, 16, QLatin1Char('0'));
+        QCOMPARE(postVoice(core.port(), sid), 200);
+        QAbstractItemModel* wall = window.callWall()->model();
+        QTRY_COMPARE(wall->rowCount(), 1);
+        const auto stateColour = [&] {
+            return wall->index(0, ui::CallWallModel::State).data(Qt::ForegroundRole).value<QBrush>().color();
+        };
+        const QPalette light = QApplication::palette();
+        QVERIFY(!ui::darkPalette());
+        const QColor onLight = stateColour();
+        QPalette dark = light;
+        dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::Window, QColor(0x30, 0x30, 0x30));
+        dark.setColor(QPalette::Text, Qt::white);
+        dark.setColor(QPalette::WindowText, Qt::white);
+        QApplication::setPalette(dark);
+        QVERIFY(ui::darkPalette());
+        const QColor onDark = stateColour();
+        QApplication::setPalette(light);
+        QVERIFY(onLight.isValid());
+        // The same state reads on both: darker text on the light base, lighter on the dark one.
+        QVERIFY2(onDark.lightnessF() > onLight.lightnessF() + 0.15,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(onDark.name(), onLight.name())));
+        window.grab(); // paints with either palette without complaint
     }
 
     void aNewTokenAppliesToTheRunningListener()

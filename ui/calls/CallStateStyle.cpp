@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/calls/CallStateStyle.h"
 
+#include "ui/console/Palette.h"
+
 #include <QCoreApplication>
 #include <QHash>
 #include <QPainter>
@@ -21,19 +23,19 @@ QColor colorOf(Kind kind)
 {
     switch (kind) {
     case Kind::Ringing:
-        return QColor(0xc7, 0x77, 0x00);
+        return readable(QColor(0xc7, 0x77, 0x00));
     case Kind::InProgress:
-        return QColor(0x1e, 0x7b, 0x34);
+        return readable(QColor(0x1e, 0x7b, 0x34));
     case Kind::Streaming:
-        return QColor(0x0b, 0x6e, 0x99);
+        return readable(QColor(0x0b, 0x6e, 0x99));
     case Kind::Completed:
-        return QColor(0x60, 0x60, 0x60);
+        return readable(QColor(0x60, 0x60, 0x60));
     case Kind::Failed:
-        return QColor(0xb0, 0x20, 0x20);
+        return readable(QColor(0xb0, 0x20, 0x20));
     case Kind::BusyNoAnswer:
-        return QColor(0xa8, 0x4a, 0x00);
+        return readable(QColor(0xa8, 0x4a, 0x00));
     case Kind::EndedUnknown:
-        return QColor(0x80, 0x80, 0x80);
+        return readable(QColor(0x80, 0x80, 0x80));
     }
     return {};
 }
@@ -202,14 +204,14 @@ QBrush streamColor(Health health)
     switch (health) {
     case Health::None:
     case Health::Stopped:
-        return QBrush(QColor(0x80, 0x80, 0x80));
+        return QBrush(readable(QColor(0x80, 0x80, 0x80)));
     case Health::Live:
-        return QBrush(QColor(0x1e, 0x7b, 0x34));
+        return QBrush(readable(QColor(0x1e, 0x7b, 0x34)));
     case Health::Gaps:
     case Health::Interrupted:
-        return QBrush(QColor(0xa8, 0x4a, 0x00));
+        return QBrush(readable(QColor(0xa8, 0x4a, 0x00)));
     case Health::Failed:
-        return QBrush(QColor(0xb0, 0x20, 0x20));
+        return QBrush(readable(QColor(0xb0, 0x20, 0x20)));
     }
     return {};
 }

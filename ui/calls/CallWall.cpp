@@ -7,6 +7,7 @@
 #include "storage/HistoryReader.h"
 #include "ui/calls/CallWallFilter.h"
 #include "ui/calls/CallWallModel.h"
+#include "ui/console/Palette.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -58,7 +59,7 @@ CallWall::CallWall(bootstrap::Core* core, QWidget* parent)
     m_counts->setObjectName(QStringLiteral("callCounts"));
     m_contactsStatus = new QLabel(this);
     m_contactsStatus->setObjectName(QStringLiteral("contactsStatus"));
-    m_contactsStatus->setStyleSheet(QStringLiteral("color: #b02020"));
+    m_contactsStatus->setStyleSheet(QStringLiteral("color: %1").arg(readable(QColor(0xb0, 0x20, 0x20)).name()));
     m_contactsStatus->hide();
     m_search = new QLineEdit(this);
     m_search->setObjectName(QStringLiteral("callSearch"));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/detail/TimelineModel.h"
 
+#include "ui/console/Palette.h"
+
 #include <QBrush>
 #include <QFont>
 #include <algorithm>
@@ -183,7 +185,7 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const
         if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
             return describe(item);
         if (role == Qt::ForegroundRole && item.webhook && item.entry.status >= 400)
-            return QBrush(QColor(0xc0, 0x20, 0x20));
+            return QBrush(readable(QColor(0xc0, 0x20, 0x20)));
         break;
     default:
         break;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/detail/TimelineText.h"
 
+#include "ui/console/Palette.h"
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 
@@ -132,19 +134,19 @@ QColor sourceColor(TimelineSource source)
 {
     switch (source) {
     case TimelineSource::Webhook:
-        return QColor(0x1f, 0x77, 0xb4);
+        return readable(QColor(0x1f, 0x77, 0xb4));
     case TimelineSource::Stream:
-        return QColor(0x2c, 0xa0, 0x2c);
+        return readable(QColor(0x2c, 0xa0, 0x2c));
     case TimelineSource::Status:
-        return QColor(0xff, 0x7f, 0x0e);
+        return readable(QColor(0xff, 0x7f, 0x0e));
     case TimelineSource::Transcript:
-        return QColor(0x94, 0x67, 0xbd);
+        return readable(QColor(0x94, 0x67, 0xbd));
     case TimelineSource::Recording:
-        return QColor(0xd6, 0x27, 0x28);
+        return readable(QColor(0xd6, 0x27, 0x28));
     case TimelineSource::Operator:
-        return QColor(0x8c, 0x56, 0x4b);
+        return readable(QColor(0x8c, 0x56, 0x4b));
     case TimelineSource::App:
-        return QColor(0x7f, 0x7f, 0x7f);
+        return readable(QColor(0x7f, 0x7f, 0x7f));
     }
     return QColor();
 }
@@ -278,12 +280,12 @@ QString durationText(qint64 seconds)
 QColor stateColor(const QString& state)
 {
     if (state == QLatin1String("ringing"))
-        return QColor(0xc0, 0x80, 0x00);
+        return readable(QColor(0xc0, 0x80, 0x00));
     if (state == QLatin1String("in-progress") || state == QLatin1String("streaming"))
-        return QColor(0x1a, 0x8a, 0x1a);
+        return readable(QColor(0x1a, 0x8a, 0x1a));
     if (state == QLatin1String("failed"))
-        return QColor(0xc0, 0x20, 0x20);
-    return QColor(0x60, 0x60, 0x60);
+        return readable(QColor(0xc0, 0x20, 0x20));
+    return readable(QColor(0x60, 0x60, 0x60));
 }
 
 } // namespace sb::ui::timeline

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/inspector/WebhookLogModel.h"
 
+#include "ui/console/Palette.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -30,13 +32,13 @@ QVariant WebhookLogModel::data(const QModelIndex& index, int role) const
         return e.id;
     if (role == Qt::ForegroundRole && index.column() == Status) {
         if (e.status >= 500)
-            return QBrush(QColor(0xc6, 0x28, 0x28));
+            return QBrush(readable(QColor(0xc6, 0x28, 0x28)));
         if (e.status >= 400)
-            return QBrush(QColor(0xe6, 0x51, 0x00));
+            return QBrush(readable(QColor(0xe6, 0x51, 0x00)));
         if (e.status >= 300)
-            return QBrush(QColor(0x15, 0x65, 0xc0));
+            return QBrush(readable(QColor(0x15, 0x65, 0xc0)));
         if (e.status >= 200)
-            return QBrush(QColor(0x2e, 0x7d, 0x32));
+            return QBrush(readable(QColor(0x2e, 0x7d, 0x32)));
         return {};
     }
     if (role == Qt::ToolTipRole && !e.note.isEmpty())
