@@ -85,6 +85,24 @@ private slots:
         QVERIFY2(proc.state() == QProcess::Running, proc.readAllStandardError().constData());
         // ... and the window stays up: staying alive for a while is the behaviour under test.
         QVERIFY2(!proc.waitForFinished(1500), proc.readAllStandardError().constData());
+
+        // A second start on the same data folder hands over to this one (raises its window) and
+        // ends with status 0; the first keeps running. Another data folder is an instance of its own.
+        const Run second = run({QStringLiteral("--port"), QStringLiteral("0")}, env);
+        QCOMPARE(second.exitCode, 0);
+        QVERIFY2(second.out.contains("already running on this data folder"), second.out.constData());
+        QVERIFY(proc.state() == QProcess::Running);
+        QTemporaryDir otherFolder;
+        QProcess other;
+        other.setProcessEnvironment(env);
+        other.start(QStringLiteral(SB_SWITCHBOARD_EXECUTABLE),
+                    {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--data-dir"), otherFolder.path()});
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(otherFolder.filePath(QStringLiteral("switchboard.sqlite"))), 60000);
+        QVERIFY2(!other.waitForFinished(1000), other.readAllStandardError().constData());
+        other.terminate();
+        QVERIFY(other.waitForFinished(10000));
+        QCOMPARE(other.exitCode(), 0);
+
         proc.terminate();
         QVERIFY(proc.waitForFinished(10000));
         QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
