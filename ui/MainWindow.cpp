@@ -287,7 +287,11 @@ void MainWindow::applyActiveToken()
 {
     if (!m_core)
         return;
-    const QString profile = credentials::ProfileSettings().activeName();
+    const credentials::ProfileSettings profiles;
+    const QString profile = profiles.activeName();
+    // The account first (no secret in it): actions and reconciliation use it from the next request.
+    const std::optional<credentials::Profile> account = profiles.find(profile);
+    m_core->setTwilioAccount(account ? account->accountSid : QString(), account ? account->baseUrl : QString());
     auto* store = new credentials::CredentialStore(credentials::kDefaultKeychainTimeoutMs, this);
     store->read(profile, credentials::SecretKind::AuthToken, this, [this, store, profile](Result<QByteArray> token) {
         store->deleteLater();
@@ -296,12 +300,16 @@ void MainWindow::applyActiveToken()
                 tr("The listener keeps its current token: %1")
                     .arg(token.ok() ? tr("profile %1 has no auth token").arg(profile) : token.error().message),
                 10000);
+            updateActions();
             return;
         }
         m_core->setAuthToken(token.value());
         token.value().fill('\0');
-        statusBar()->showMessage(tr("The listener now checks signatures with profile %1's auth token").arg(profile),
-                                 10000);
+        updateActions();
+        statusBar()->showMessage(
+            tr("Profile %1 applies now: the listener checks signatures with its auth token, actions use its account")
+                .arg(profile),
+            10000);
     });
 }
 

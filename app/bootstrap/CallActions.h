@@ -46,6 +46,8 @@ public:
 
     /// True when an account SID and a token are configured.
     bool hasCredentials() const { return m_account.configured(); }
+    /// The account used by actions started from now on (settings applied while running).
+    void setAccount(RestAccount account) { m_account = std::move(account); }
 
     int hangUp(const QString& callSid);
     int redirect(const QString& callSid, const QString& flow);

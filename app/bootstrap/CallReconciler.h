@@ -33,6 +33,8 @@ public:
     CallReconciler(calls::CallRegistry* registry, RestAccount account, qint64 quietMs, QObject* parent = nullptr);
     ~CallReconciler() override;
 
+    /// The account asked from now on (settings applied while running). Its thread.
+    void setAccount(RestAccount account) { m_account = std::move(account); }
     /// Looks for quiet calls now (the timer calls it too).
     void check();
 

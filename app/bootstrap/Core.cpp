@@ -319,6 +319,17 @@ Result<quint16> Core::start()
     return m_port;
 }
 
+void Core::setTwilioAccount(const QString& accountSid, const QString& apiBase)
+{
+    m_options.accountSid = accountSid;
+    m_options.apiBase = apiBase;
+    const RestAccount account = restAccount(m_options);
+    if (m_callActions)
+        m_callActions->setAccount(account);
+    if (m_network)
+        QMetaObject::invokeMethod(m_network, [network = m_network, account] { network->setRestAccount(account); });
+}
+
 Result<bool> Core::startTunnel(const QString& spec, const QString& urlPattern)
 {
     if (!m_started)

@@ -132,6 +132,10 @@ public:
     /// from the next request on: a token saved in the settings applies without a restart. The
     /// copy kept is this process's memory only. Any thread.
     void setAuthToken(const QByteArray& token);
+    /// Replaces the Twilio account operator actions and reconciliation use (account SID and REST
+    /// base; empty SID: none), from the next request on. With setAuthToken(), settings saved in
+    /// the window apply without a restart. Main thread, after start().
+    void setTwilioAccount(const QString& accountSid, const QString& apiBase);
     /// Operator actions on live calls through Twilio's REST API (hang up, redirect, say, play);
     /// outcomes are stored as call events. Lives on this (the main) thread. Null before start().
     CallActions* callActions() const { return m_callActions.get(); }

@@ -94,6 +94,13 @@ void NetworkSide::start()
         m_reconciler = new CallReconciler(m_registry, m_rest, m_reconcileAfterMs, this);
 }
 
+void NetworkSide::setRestAccount(const RestAccount& account)
+{
+    m_rest = account;
+    if (m_reconciler)
+        m_reconciler->setAccount(account);
+}
+
 void NetworkSide::acceptSocket(QWebSocket* socket)
 {
     auto* session = new calls::MediaSession(socket, m_registry, m_audioDir, calls::MediaLimits{}, this);

@@ -16,6 +16,8 @@ class Storage;
 
 namespace sb::bootstrap {
 
+class CallReconciler;
+
 struct CoreOptions;
 
 /// Everything that lives on the network thread: the listener, the call registry, the media
@@ -34,6 +36,8 @@ public:
     Q_INVOKABLE void stop();
     /// Follows a new public URL: signature checks and the URLs flows put into TwiML.
     void setPublicUrl(const QString& url);
+    /// The Twilio account reconciliation asks from now on.
+    void setRestAccount(const RestAccount& account);
     /// Reloads the flow library from the flows folder (built-ins plus files) and makes
     /// `activeFlow` (empty: keep the current one) the flow of the next incoming call. Returns the
     /// active flow's name, or why not (unknown flow: nothing changes). Network thread only.
@@ -63,7 +67,7 @@ private:
     qint64 m_reconcileAfterMs;
     server::Listener* m_listener = nullptr;
     calls::CallRegistry* m_registry = nullptr;
-    QObject* m_reconciler = nullptr;
+    CallReconciler* m_reconciler = nullptr;
     QList<calls::MediaSession*> m_sessions;
     calls::DecodeLatency m_decodeLatency; ///< of every session of this network side
     QString m_stopSummary;

@@ -246,6 +246,24 @@ private slots:
         QCOMPARE(m_store.call(sid(0x600))->status, QStringLiteral("in-progress"));
     }
 
+    void credentialsSavedWhileRunningApplyAtOnce()
+    {
+        // The window saves a profile: the running core takes its account and token, no restart.
+        bootstrap::Core core(options(QStringLiteral("late-credentials"), false));
+        QVERIFY(core.start().ok());
+        QVERIFY(!core.callActions()->hasCredentials());
+        core.setTwilioAccount(kAccount, m_base);
+        core.setAuthToken(kToken.toUtf8());
+        QVERIFY(core.callActions()->hasCredentials());
+        addLiveCall(sid(0x601));
+        const Outcome out = waitFor(core.callActions(), core.callActions()->hangUp(sid(0x601)));
+        QVERIFY2(out.ok, qPrintable(out.message));
+        QCOMPARE(m_store.call(sid(0x601))->status, QStringLiteral("completed"));
+        // And back to none: nothing is sent.
+        core.setTwilioAccount(QString(), QString());
+        QVERIFY(!core.callActions()->hasCredentials());
+    }
+
     void quietCallWithoutCredentialsEndsAsEndedUnknown()
     {
         bootstrap::CoreOptions o = options(QStringLiteral("reconcile-timeout"), false);
