@@ -17,6 +17,7 @@
 #include "ui/flows/FlowsPane.h"
 #include "ui/inspector/WebhookInspector.h"
 #include "ui/network/NetworkPanel.h"
+#include "ui/settings/ListenerDialog.h"
 #include "ui/settings/SettingsDialog.h"
 
 #include <QAction>
@@ -150,6 +151,8 @@ void MainWindow::createActions()
     // The platform's own key where it has one (none on most X11 desktops): then Ctrl+, as elsewhere.
     const QList<QKeySequence> preferences = QKeySequence::keyBindings(QKeySequence::Preferences);
     settings->setShortcut(preferences.isEmpty() ? QKeySequence(Qt::CTRL | Qt::Key_Comma) : preferences.first());
+    QAction* listener = file->addAction(tr("&Listener and data folder…"), this, &MainWindow::openListenerSettings);
+    listener->setObjectName(QStringLiteral("actionListenerSettings"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -280,6 +283,14 @@ void MainWindow::openSettings()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &SettingsDialog::credentialsChanged, this, &MainWindow::applyActiveToken);
     connect(dialog, &SettingsDialog::activeProfileChanged, this, &MainWindow::applyActiveToken);
+    dialog->open();
+}
+
+void MainWindow::openListenerSettings()
+{
+    auto* dialog = new ListenerDialog(m_core ? m_core->options() : m_restartOptions, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { emit restartRequested(dialog->options()); });
     dialog->open();
 }
 

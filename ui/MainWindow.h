@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "bootstrap/Core.h"
+
 #include <QMainWindow>
 
 class QLabel;
@@ -8,10 +10,6 @@ class QSplitter;
 class QStackedWidget;
 class QTabWidget;
 class QTreeView;
-
-namespace sb::bootstrap {
-class Core;
-}
 
 namespace sb::ui {
 
@@ -58,6 +56,15 @@ public:
     /// The settings dialog (credentials); a token saved for the active profile is handed to the
     /// running listener at once.
     void openSettings();
+    /// What "Listener and data folder" starts from (the options the core was started with; set
+    /// by the session, also when the core could not start, e.g. its port was taken).
+    void setRestartOptions(const bootstrap::CoreOptions& options) { m_restartOptions = options; }
+    /// The listener and data folder dialog; accepting it asks for restartRequested().
+    void openListenerSettings();
+
+signals:
+    /// Replace the core with one on these options (the session does it, in this process).
+    void restartRequested(const sb::bootstrap::CoreOptions& options);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -91,6 +98,7 @@ private:
     QLabel* m_listenerStatus = nullptr;
     QAction* m_demoCall = nullptr;
     bool m_demoRealtime = true;
+    bootstrap::CoreOptions m_restartOptions;
 };
 
 } // namespace sb::ui

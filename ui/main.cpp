@@ -7,6 +7,7 @@
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
 #include "ui/MainWindow.h"
+#include "ui/console/ConsoleSession.h"
 #include "ui/console/SingleInstance.h"
 
 #include <QApplication>
@@ -43,8 +44,7 @@ int main(int argc, char* argv[])
 
     // One window per data folder: a second start raises the first and ends (status 0), before it
     // waits for the keychain or touches the database the first one holds.
-    sb::ui::SingleInstance instance(sb::cli::resolveDataDir(inv.core.dataDir));
-    if (instance.handOverToRunning()) {
+    if (sb::ui::SingleInstance(sb::cli::resolveDataDir(inv.core.dataDir)).handOverToRunning()) {
         sb::cli::printLine(QStringLiteral("switchboard: already running on this data folder; its window was raised"));
         return 0;
     }
@@ -56,26 +56,20 @@ int main(int argc, char* argv[])
         return sb::cli::fail({}, startup.error().message);
     for (const QString& warning : startup->warnings)
         sb::cli::printErrorLine(warning);
-    sb::bootstrap::Core core(startup->options);
-    const auto started = core.start();
-    const QString startError = started.ok() ? QString() : started.error().message;
-    if (!started.ok())
-        sb::cli::printErrorLine(QStringLiteral("switchboard: ") + startError);
-    sb::ui::MainWindow window(started.ok() ? &core : nullptr, startError);
-    QObject::connect(&core, &sb::bootstrap::Core::stopped, &app, &QCoreApplication::quit);
-    QObject::connect(&app, &QGuiApplication::lastWindowClosed, &core, &sb::bootstrap::Core::shutdown);
-    QObject::connect(&shutdown, &sb::ShutdownSignals::shutdownRequested, &window, &QWidget::close);
-    if (!instance.listen())
-        sb::cli::printErrorLine(
-            QStringLiteral("switchboard: a second start will not find this window: %1").arg(instance.errorString()));
-    QObject::connect(&instance, &sb::ui::SingleInstance::raiseRequested, &window, [&window] {
-        window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
-        window.show();
-        window.raise();
-        window.activateWindow();
+    // The core and its window; settings that need a new listener or data folder replace both
+    // within this process.
+    sb::ui::ConsoleSession session(startup->options);
+    session.start();
+    if (!session.startError().isEmpty())
+        sb::cli::printErrorLine(QStringLiteral("switchboard: ") + session.startError());
+    QObject::connect(&session, &sb::ui::ConsoleSession::finished, &app, &QCoreApplication::quit);
+    QObject::connect(&app, &QGuiApplication::lastWindowClosed, &session, &sb::ui::ConsoleSession::shutdown);
+    QObject::connect(&shutdown, &sb::ShutdownSignals::shutdownRequested, &session, [&session] {
+        if (session.window())
+            session.window()->close();
+        else
+            session.shutdown();
     });
-    window.show();
     const int code = QApplication::exec();
-    core.stop();
     return code;
 }

@@ -117,6 +117,10 @@ public:
     /// The listener's own URL (http://bind:port), whatever tunnel is in front of it.
     QString listenerUrl() const { return m_loopbackUrl; }
     const RecoveryReport& recovery() const { return m_recovery; }
+    /// The options this core runs on, as changed since (tunnel, flow, account); the auth token
+    /// function reads this core's current token and stays valid after the core is gone. What a
+    /// replacement core starts from when settings need a new listener or data folder.
+    const CoreOptions& options() const { return m_options; }
     /// The running tunnel, or null.
     tunnel::TunnelSupervisor* tunnel() const { return m_tunnel; }
     /// Demo calls against this core's listener (the simulator on threads of its own, signed with

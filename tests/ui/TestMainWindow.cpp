@@ -7,12 +7,14 @@
 #include "ui/MainWindow.h"
 #include "ui/calls/CallWall.h"
 #include "ui/calls/CallWallModel.h"
+#include "ui/console/ConsoleSession.h"
 #include "ui/console/FirstStart.h"
 #include "ui/console/Palette.h"
 #include "ui/console/SingleInstance.h"
 #include "ui/detail/CallDetailPane.h"
 #include "ui/detail/TimelineModel.h"
 #include "ui/network/NetworkPanel.h"
+#include "ui/settings/ListenerDialog.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
@@ -24,8 +26,10 @@
 #include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTextEdit>
 #include <QTreeView>
@@ -34,6 +38,11 @@
 using namespace sb;
 
 namespace {
+sb::ui::MainWindow* window(const sb::ui::ConsoleSession& session)
+{
+    return session.window();
+}
+
 const QByteArray kToken = QByteArrayLiteral("ui-test-token");
 
 /// Whether any row of the shown call's timeline says `text` (its What column).
@@ -307,6 +316,64 @@ private slots:
         QVERIFY2(onDark.lightnessF() > onLight.lightnessF() + 0.15,
                  qPrintable(QStringLiteral("%1 vs %2").arg(onDark.name(), onLight.name())));
         window.grab(); // paints with either palette without complaint
+    }
+
+    void listenerAndDataFolderChangeWithoutLeavingTheApp()
+    {
+        // The port is taken: the window opens anyway and says why; the listener settings move it.
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost));
+        QTemporaryDir first;
+        QTemporaryDir second;
+        bootstrap::CoreOptions options;
+        options.dataDir = first.path();
+        options.port = squatter.serverPort();
+        options.authToken = [] { return kToken; };
+        ui::ConsoleSession session(options);
+        session.start();
+        QVERIFY(!session.startError().isEmpty());
+        QVERIFY(session.window()->isVisible());
+        QVERIFY(window(session)
+                    ->findChild<QLabel*>(QStringLiteral("listenerStatus"))
+                    ->text()
+                    .contains(QLatin1String("not running")));
+
+        // The dialog checks what it can, then hands the new options over.
+        ui::ListenerDialog dialog(options);
+        dialog.findChild<QComboBox*>(QStringLiteral("listenerBind"))->setCurrentText(QStringLiteral("not-an-ip"));
+        dialog.accept();
+        QVERIFY(dialog.result() != QDialog::Accepted);
+        QVERIFY(
+            dialog.findChild<QLabel*>(QStringLiteral("listenerProblem"))->text().contains(QLatin1String("not-an-ip")));
+        dialog.findChild<QComboBox*>(QStringLiteral("listenerBind"))->setCurrentText(QStringLiteral("127.0.0.1"));
+        dialog.findChild<QSpinBox*>(QStringLiteral("listenerPort"))->setValue(0);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QSignalSpy replaced(&session, &ui::ConsoleSession::replaced);
+        emit session.window()->restartRequested(dialog.options());
+        QTRY_COMPARE(replaced.size(), 1);
+        QVERIFY(session.startError().isEmpty());
+        QVERIFY(session.core()->port() != 0);
+        QVERIFY(session.window()->isVisible());
+        const QString sid = QStringLiteral("CA%1").arg(0xa1, 32, 16, QLatin1Char('0'));
+        QCOMPARE(postVoice(session.core()->port(), sid), 200);
+        QTRY_COMPARE(session.window()->callWall()->model()->rowCount(), 1);
+
+        // Another data folder: the running core stops in order (the call is stored in the first
+        // folder), a new one starts on the second, and its window starts empty.
+        bootstrap::CoreOptions moved = session.core()->options();
+        moved.dataDir = second.path();
+        emit session.window()->restartRequested(moved);
+        QTRY_COMPARE(replaced.size(), 2);
+        QCOMPARE(session.core()->options().dataDir, second.path());
+        QVERIFY(session.window()->isVisible());
+        QCOMPARE(session.window()->callWall()->model()->rowCount(), 0);
+        QVERIFY(QFile::exists(QDir(second.path()).filePath(QStringLiteral("switchboard.sqlite"))));
+        // The token went along: a signed request to the new listener is accepted.
+        QCOMPARE(postVoice(session.core()->port(), QStringLiteral("CA%1").arg(0xa2, 32, 16, QLatin1Char('0'))), 200);
+        QSignalSpy finished(&session, &ui::ConsoleSession::finished);
+        session.shutdown();
+        QTRY_COMPARE(finished.size(), 1);
     }
 
     void aNewTokenAppliesToTheRunningListener()
