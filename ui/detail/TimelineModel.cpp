@@ -21,6 +21,7 @@ void TimelineModel::clear()
     m_eventIds.clear();
     m_webhookIds.clear();
     m_origin = QDateTime();
+    m_shownOrigin = QDateTime();
     m_flow.clear();
     m_streams.clear();
     endResetModel();
@@ -31,6 +32,18 @@ void TimelineModel::setOrigin(const QDateTime& origin)
     if (origin == m_origin)
         return;
     m_origin = origin;
+    refreshOrigin();
+}
+
+void TimelineModel::refreshOrigin()
+{
+    // The "+s.mmm" column reads the origin shown, which changes only here and with a
+    // dataChanged: an insertion never changes the text of rows it did not touch (views and
+    // QAbstractItemModelTester rely on that).
+    const QDateTime origin = effectiveOrigin();
+    if (origin == m_shownOrigin)
+        return;
+    m_shownOrigin = origin;
     if (!m_items.empty())
         emit dataChanged(index(0, Time), index(rowCount() - 1, Time), {Qt::DisplayRole});
 }
@@ -99,6 +112,7 @@ void TimelineModel::insert(Item item)
         beginInsertRows({}, row, row);
         m_items.push_back(std::move(item));
         endInsertRows();
+        refreshOrigin();
         return;
     }
     const auto at = std::upper_bound(m_items.begin(), m_items.end(), item, before);
@@ -106,8 +120,7 @@ void TimelineModel::insert(Item item)
     beginInsertRows({}, row, row);
     m_items.insert(at, std::move(item));
     endInsertRows();
-    if (row == 0) // a new first moment may move the origin of every "+s.mmm"
-        emit dataChanged(index(0, Time), index(rowCount() - 1, Time), {Qt::DisplayRole});
+    refreshOrigin(); // a new first moment may move the origin of every "+s.mmm"
 }
 
 QDateTime TimelineModel::effectiveOrigin() const
@@ -171,7 +184,7 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const
     switch (index.column()) {
     case Time:
         if (role == Qt::DisplayRole)
-            return timeline::timeText(at, effectiveOrigin());
+            return timeline::timeText(at, m_shownOrigin);
         if (role == Qt::ToolTipRole)
             return at.toString(Qt::ISODateWithMs);
         break;

@@ -75,6 +75,7 @@ private:
         storage::WebhookLogEntry entry;
     };
     static bool before(const Item& a, const Item& b);
+    void refreshOrigin();
     void insert(Item item);
     QString describe(const Item& item) const;
 
@@ -82,6 +83,7 @@ private:
     QSet<qint64> m_eventIds;
     QSet<qint64> m_webhookIds;
     QDateTime m_origin;
+    QDateTime m_shownOrigin; ///< what the Time column counts from now (see refreshOrigin())
     QString m_flow;
     QHash<QString, storage::StreamRecord> m_streams;
 };
