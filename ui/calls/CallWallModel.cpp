@@ -239,6 +239,10 @@ void CallWallModel::tick()
 
 qint64 CallWallModel::durationSeconds(const storage::CallRecord& call) const
 {
+    // An ended call Twilio gave a CallDuration for shows that (what the call detail and Twilio's
+    // own logs say); a live one ticks from its answer.
+    if (categoryOf(call) == Category::Ended && call.durationSeconds >= 0)
+        return call.durationSeconds;
     const QDateTime start = call.answeredAt.isValid() ? call.answeredAt : call.createdAt;
     QDateTime end = call.endedAt;
     if (!end.isValid() && categoryOf(call) != Category::Ended)
