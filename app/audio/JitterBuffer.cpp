@@ -260,18 +260,19 @@ void JitterBuffer::pull(int16_t* out, int64_t nowMs) noexcept
     }
 
     if (m_pullsSinceCorrection >= kCorrectionHoldPulls) {
-        if (m_count >= 2 && depthMs > m_targetMs && m_avgDepthMs > m_targetMs + kCorrectionMarginMs) {
-            const Slot& next = m_slots[static_cast<size_t>(m_order[1])];
+        const Slot* next = m_count >= 2 ? &m_slots[static_cast<size_t>(m_order[1])] : nullptr;
+        const bool nextFollows = next && next->timestampMs < head.timestampMs + kFrameMs + kHalfFrameMs;
+        if (nextFollows && depthMs > m_targetMs && m_avgDepthMs > m_targetMs + kCorrectionMarginMs) {
             std::array<int16_t, kFrameSamples> mixed{};
             for (int i = 0; i < kFrameSamples; ++i) {
                 const float w = float(i + 1) / kFrameSamples;
                 mixed[static_cast<size_t>(i)] = toSample(float(head.pcm[static_cast<size_t>(i)]) * (1.0f - w) +
-                                                         float(next.pcm[static_cast<size_t>(i)]) * w);
+                                                         float(next->pcm[static_cast<size_t>(i)]) * w);
             }
             outputReal(mixed.data(), out);
-            m_playTs = next.timestampMs + kFrameMs;
+            m_playTs = next->timestampMs + kFrameMs;
             rememberPlayed(head);
-            rememberPlayed(next);
+            rememberPlayed(*next);
             removeHead();
             removeHead();
             ++m_stats.played;

@@ -24,7 +24,7 @@ namespace sb::audio {
 /// bit-exactly.
 ///
 /// Loss: when the next buffered frame is more than half a frame ahead of the play position, the
-/// missing frame is concealed: the last pitch period of the output (50 .. 400 Hz, found by
+/// missing frame is concealed: the last pitch period of the played audio (50 .. 400 Hz, found by
 /// normalised autocorrelation over the last 40 ms) is repeated, faded linearly from full to zero over
 /// the frame; further missing frames are silence. The first real frame after that fades in over
 /// kFadeInSamples (10 ms), cross-fading from the continued repetition. An empty buffer while playing
@@ -42,7 +42,8 @@ namespace sb::audio {
 /// driftDropped). When the average is below target − 15 ms and the depth now is below the target
 /// (sender slower, or the target grew), one frame of pitch repetition at full level is inserted
 /// without consuming (inserted); the next real frame fades in from it. At most one correction per
-/// kCorrectionHoldPulls pulls. A sender 1% fast or slow causes one correction every 2 s.
+/// kCorrectionHoldPulls pulls. A sender 1% fast or slow causes one correction every 2 s. Only
+/// neighbouring frames (timestamps one frame apart) are cross-faded.
 ///
 /// Capacity and gaps: at most kCapacityFrames (1 s) are buffered; a push into a full buffer drops
 /// the oldest frame (overflowDropped). A frame more than 1 s ahead of the play position, or more
@@ -87,8 +88,9 @@ public:
     JitterBuffer(const JitterBuffer&) = delete;
     JitterBuffer& operator=(const JitterBuffer&) = delete;
 
-    /// Offers one frame of kFrameSamples samples. `timestampMs` is the media timestamp, `arrivalMs`
-    /// the receiver's monotonic clock when it arrived (same clock as pull()'s nowMs is not required).
+    /// Offers one frame of kFrameSamples samples (copied). `timestampMs` is the media timestamp,
+    /// `arrivalMs` the receiver's monotonic clock when the frame arrived (only differences between
+    /// arrivals matter; it need not be the clock of pull()'s nowMs).
     void push(uint32_t sequenceNumber, int64_t timestampMs, const int16_t* pcm, int64_t arrivalMs) noexcept;
 
     /// Writes the next kFrameSamples samples of playout to `out`. `nowMs` is informational (the
