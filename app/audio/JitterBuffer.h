@@ -53,7 +53,8 @@ namespace sb::audio {
 /// Threading and real time: not thread-safe; push() and pull() must come from one thread (in the
 /// engine, the audio thread, fed by a lock-free ring from the network thread). All memory is
 /// allocated in the constructor; push(), pull() and stats() never allocate, lock or make system
-/// calls, and their cost is bounded (at most ~35k multiply-adds for a concealment, else O(capacity)).
+/// calls; their cost is bounded (at most ~35k multiply-adds for a concealment, else linear in
+/// kCapacityFrames + kJitterWindow).
 class JitterBuffer
 {
 public:

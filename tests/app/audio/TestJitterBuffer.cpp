@@ -5,12 +5,37 @@
 
 #include <QtTest>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <new>
 #include <numbers>
 #include <vector>
 
 using namespace sb::audio;
+
+// Counts every C++ heap allocation while g_counting is set (the real-time contract: none on push/pull).
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<int> g_allocations{0};
+} // namespace
+
+void* operator new(std::size_t size)
+{
+    if (g_counting.load(std::memory_order_relaxed))
+        g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size ? size : 1))
+        return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
 
 namespace {
 using Frame = std::array<int16_t, JitterBuffer::kFrameSamples>;
@@ -186,6 +211,8 @@ private slots:
     {
         JitterBuffer jb;
         int maxTarget = 0;
+        int maxTargetFall = 0;
+        std::vector<int> targets;
         for (int t = 0; t < 400; ++t) {
             if (t < 50 || t >= 60) {
                 if (t == 60) // 200 ms of nothing, then frames 50 .. 59 at once, then the stream goes on
@@ -195,6 +222,9 @@ private slots:
             }
             pullFrame(jb, t);
             maxTarget = std::max(maxTarget, jb.stats().targetMs);
+            targets.push_back(jb.stats().targetMs);
+            if (t >= 50) // over any second
+                maxTargetFall = std::max(maxTargetFall, targets[size_t(t - 50)] - targets[size_t(t)]);
             QVERIFY(jb.stats().depthMs <= 240);
         }
         const auto s = jb.stats();
@@ -204,6 +234,9 @@ private slots:
         QCOMPARE(s.played + s.driftDropped, s.received - uint64_t(s.depthMs / 20)); // every frame used
         QVERIFY(s.concealed <= 10);                                                 // the 200 ms hole
         QCOMPARE(maxTarget, 120);
+        // Once the burst has left the 2 s window the target falls back, one frame per second.
+        QCOMPARE(s.targetMs, 40);
+        QVERIFY(maxTargetFall <= 20);
         QVERIFY(s.driftDropped >= 1); // the extra latency is worked off again
         QVERIFY(s.depthMs <= s.targetMs + 20);
     }
@@ -251,6 +284,29 @@ private slots:
         QCOMPARE(s.overflowDropped, 30u);
         const Frame out = pullFrame(jb, 0);
         QVERIFY(out == toneFrame(30)); // the oldest were dropped
+    }
+
+    void pushAndPullNeverAllocate()
+    {
+        JitterBuffer jb; // allocates here, once
+        g_allocations = 0;
+        g_counting = true;
+        for (int t = 0; t < 500; ++t) { // loss, reordering, duplicates, a burst and an overflow
+            if (t % 7 != 3 && (t < 200 || t >= 215))
+                pushFrame(jb, t, 20 * t);
+            if (t % 5 == 0)
+                pushFrame(jb, t, 20 * t);
+            if (t == 215)
+                for (int k = 200; k < 215; ++k)
+                    pushFrame(jb, k, 20 * t);
+            if (t == 400)
+                for (int k = 401; k < 470; ++k)
+                    pushFrame(jb, k, 20 * t);
+            pullFrame(jb, t);
+        }
+        g_counting = false;
+        QCOMPARE(g_allocations.load(), 0);
+        QVERIFY(jb.stats().concealed > 0 && jb.stats().duplicates > 0 && jb.stats().overflowDropped > 0);
     }
 
     void clockDriftKeepsTheDepthBounded_data()
