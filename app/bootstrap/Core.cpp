@@ -88,6 +88,33 @@ struct Core::TokenSource
     std::function<QByteArray()> source;
 };
 
+namespace {
+
+/// Runs `work` on `object`'s thread and returns what it returns, waiting for it. The hand-over
+/// is a std::promise, which ThreadSanitizer sees; a blocking queued call waits on a semaphore
+/// inside (uninstrumented) Qt, after which every read of what the other thread wrote looks like
+/// a race. Never call with `object` on the calling thread.
+template <typename T, typename Work> T runOn(QObject* object, Work work)
+{
+    auto promise = std::make_shared<std::promise<T>>();
+    std::future<T> result = promise->get_future();
+    QMetaObject::invokeMethod(
+        object, [promise, work = std::move(work)]() mutable { promise->set_value(work()); }, Qt::QueuedConnection);
+    return result.get();
+}
+
+/// What the network thread reports once its listener runs (read there, handed over whole).
+struct NetworkStart
+{
+    Result<quint16> port = Error{};
+    QString publicUrl;
+    QString streamUrl;
+    QString activeFlow;
+    QStringList flowNames;
+};
+
+} // namespace
+
 RestAccount restAccount(const CoreOptions& options)
 {
     RestAccount account;
@@ -160,11 +187,8 @@ Result<QString> Core::reloadFlows()
 
 Result<QString> Core::applyFlows(const QString& activeFlow)
 {
-    Result<QString> result = Error{};
-    QMetaObject::invokeMethod(
-        m_network,
-        [network = m_network, activeFlow, &result] { result = network->reloadFlows(activeFlow); },
-        Qt::BlockingQueuedConnection);
+    const Result<QString> result = runOn<Result<QString>>(
+        m_network, [network = m_network, activeFlow] { return network->reloadFlows(activeFlow); });
     if (!result.ok())
         return result;
     m_options.flow = result.value();
@@ -264,20 +288,30 @@ Result<quint16> Core::start()
     m_network->moveToThread(m_networkThread.get());
     connect(m_networkThread.get(), &QThread::finished, m_network, &QObject::deleteLater);
     m_networkThread->start();
-    QMetaObject::invokeMethod(m_network, &NetworkSide::start, Qt::BlockingQueuedConnection);
-    const Result<quint16> result = m_network->startResult();
-    if (!result.ok()) {
+    const NetworkStart started = runOn<NetworkStart>(m_network, [network = m_network] {
+        network->start();
+        NetworkStart s;
+        s.port = network->startResult();
+        if (s.port.ok()) {
+            s.publicUrl = network->publicUrl();
+            s.streamUrl = network->streamUrl();
+            s.activeFlow = network->registry()->activeFlow();
+            s.flowNames = network->flowNames();
+        }
+        return s;
+    });
+    if (!started.port.ok()) {
         stop();
-        return result.error();
+        return started.port.error();
     }
-    m_port = result.value();
-    m_activeFlow = m_network->registry()->activeFlow();
-    m_publicUrl = m_network->publicUrl();
-    m_streamUrl = m_network->streamUrl();
+    m_port = started.port.value();
+    m_activeFlow = started.activeFlow;
+    m_publicUrl = started.publicUrl;
+    m_streamUrl = started.streamUrl;
     m_loopbackUrl = m_publicUrl;
     m_history = std::make_unique<storage::HistoryReader>(databasePath());
     m_demoCalls = std::make_unique<DemoCalls>(m_options.authToken);
-    m_flowNames = m_network->flowNames();
+    m_flowNames = started.flowNames;
     m_callActions = std::make_unique<CallActions>(
         restAccount(m_options), [this] { return m_publicUrl; }, m_storage.get());
     m_started = true;
@@ -372,10 +406,12 @@ void Core::setPublicUrl(const QString& url)
 {
     if (!m_network || url.isEmpty())
         return;
-    QMetaObject::invokeMethod(
-        m_network, [network = m_network, url] { network->setPublicUrl(url); }, Qt::BlockingQueuedConnection);
-    m_publicUrl = m_network->publicUrl();
-    m_streamUrl = m_network->streamUrl();
+    const auto [publicUrl, streamUrl] = runOn<std::pair<QString, QString>>(m_network, [network = m_network, url] {
+        network->setPublicUrl(url);
+        return std::make_pair(network->publicUrl(), network->streamUrl());
+    });
+    m_publicUrl = publicUrl;
+    m_streamUrl = streamUrl;
     emit logLine(QStringLiteral("public URL is now %1 (streams %2)").arg(m_publicUrl, m_streamUrl));
     emit publicUrlChanged(m_publicUrl, m_streamUrl);
 }
