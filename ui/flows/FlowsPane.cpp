@@ -10,6 +10,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
@@ -50,6 +51,9 @@ FlowsPane::FlowsPane(bootstrap::Core* core, QWidget* parent)
     : QWidget(parent)
     , m_core(core)
     , m_catalog(core ? core->flowsDir() : QString())
+    , m_confirmDiscard([this](const QString& question) {
+        return QMessageBox::question(this, tr("Unsaved flow"), question) == QMessageBox::Yes;
+    })
 {
     buildUi();
     m_debounce = new QTimer(this);
@@ -62,9 +66,18 @@ FlowsPane::FlowsPane(bootstrap::Core* core, QWidget* parent)
         m_debounce->start();
         updateButtons();
     });
-    connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
-        if (item && item->data(kNameRole).toString() != m_current)
+    connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item, QListWidgetItem* previous) {
+        if (item && item->data(kNameRole).toString() != m_current) {
+            if (hasUnsavedEdits() &&
+                !m_confirmDiscard(tr("The flow \"%1\" has unsaved edits. Drop them and open \"%2\"?")
+                                      .arg(m_current, item->data(kNameRole).toString()))) {
+                // Stay on the edited flow: put the selection back without reopening anything.
+                const QSignalBlocker blocker(m_list);
+                m_list->setCurrentItem(previous);
+                return;
+            }
             openFlow(item->data(kNameRole).toString());
+        }
         updateButtons();
     });
     connect(m_problems, &QListWidget::itemClicked, this, &FlowsPane::goToProblem);
@@ -187,6 +200,11 @@ void FlowsPane::refresh()
     }
     updateActiveLabel();
     updateButtons();
+}
+
+bool FlowsPane::hasUnsavedEdits() const
+{
+    return !m_current.isEmpty() && (m_editor->toPlainText() != m_loadedText || !m_currentSaved);
 }
 
 bool FlowsPane::openFlow(const QString& name)

@@ -4,6 +4,7 @@
 #include "bootstrap/FlowCatalog.h"
 
 #include <QWidget>
+#include <functional>
 
 class QLabel;
 class QListWidget;
@@ -48,6 +49,12 @@ public:
     QString currentFlow() const { return m_current; }
     /// Whether the editor's text is a valid flow (as of the last validation).
     bool isValid() const { return m_valid; }
+    /// Whether the editor holds edits not saved yet.
+    bool hasUnsavedEdits() const;
+    /// Asked before unsaved edits would be dropped by picking another flow; true: drop them.
+    /// Default: a Yes/No message box. Tests replace it.
+    using ConfirmDiscard = std::function<bool(const QString& question)>;
+    void setConfirmDiscard(ConfirmDiscard confirm) { m_confirmDiscard = std::move(confirm); }
 
 public slots:
     /// Reads the list of flows again (keeps the selection and the editor).
@@ -78,6 +85,7 @@ private:
     bool m_currentSaved = false; ///< the flow in the editor has a saved version
     bool m_valid = false;
     bool m_opening = false; ///< setting the editor's text ourselves
+    ConfirmDiscard m_confirmDiscard;
 
     QListWidget* m_list = nullptr;
     QLabel* m_activeLabel = nullptr;

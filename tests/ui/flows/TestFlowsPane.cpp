@@ -133,6 +133,53 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
     }
 
+    void unsavedEditsAreNeverDroppedWithoutAsking()
+    {
+        QTemporaryDir dir;
+        bootstrap::CoreOptions options;
+        options.dataDir = dir.path();
+        options.port = 0;
+        options.authToken = [] { return kToken; };
+        bootstrap::Core core(options);
+        QVERIFY(core.start().ok());
+        ui::FlowsPane pane(&core);
+        QStringList asked;
+        bool answer = false;
+        pane.setConfirmDiscard([&](const QString& question) {
+            asked << question;
+            return answer;
+        });
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        auto* list = pane.findChild<QListWidget*>(QStringLiteral("flowList"));
+        auto* editor = pane.findChild<QPlainTextEdit*>(QStringLiteral("flowEditor"));
+        QVERIFY(pane.openFlow(QStringLiteral("appointment")));
+        QVERIFY(!pane.hasUnsavedEdits());
+        // Without edits, picking another flow asks nothing.
+        list->setCurrentRow(1);
+        QVERIFY(asked.isEmpty());
+        const QString second = pane.currentFlow();
+        QVERIFY(second != QStringLiteral("appointment"));
+        editor->appendPlainText(QStringLiteral(" "));
+        QVERIFY(pane.hasUnsavedEdits());
+        const QString edited = editor->toPlainText();
+
+        // "No": the edit stays, and so does the selection.
+        list->setCurrentRow(0);
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(asked.first().contains(second));
+        QCOMPARE(pane.currentFlow(), second);
+        QCOMPARE(editor->toPlainText(), edited);
+        QCOMPARE(list->currentItem()->text().contains(second), true);
+
+        // "Yes": the other flow opens.
+        answer = true;
+        list->setCurrentRow(0);
+        QCOMPARE(asked.size(), 2);
+        QCOMPARE(pane.currentFlow(), QStringLiteral("appointment"));
+        QVERIFY(!pane.hasUnsavedEdits());
+    }
+
     void readOnlyWithoutAListener()
     {
         ui::FlowsPane pane(nullptr);
