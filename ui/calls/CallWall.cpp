@@ -9,6 +9,7 @@
 #include "ui/calls/CallWallModel.h"
 #include "ui/console/Palette.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDir>
 #include <QEvent>
@@ -86,6 +87,15 @@ CallWall::CallWall(bootstrap::Core* core, QWidget* parent)
     m_view->setItemDelegateForColumn(CallWallModel::Sid, new MiddleElideDelegate(m_view));
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
+    connect(m_view->header(), &QHeaderView::sectionResized, this, [this] {
+        if (!m_layingOut)
+            m_handSized = true;
+    });
+    m_view->header()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* fit = new QAction(tr("Fit columns to the window"), m_view->header());
+    fit->setObjectName(QStringLiteral("fitCallColumns"));
+    connect(fit, &QAction::triggered, this, &CallWall::fitColumns);
+    m_view->header()->addAction(fit);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(CallWallModel::State, Qt::AscendingOrder);
     m_view->viewport()->installEventFilter(this);
@@ -263,9 +273,15 @@ bool CallWall::eventFilter(QObject* watched, QEvent* event)
     return QWidget::eventFilter(watched, event);
 }
 
+void CallWall::fitColumns()
+{
+    m_handSized = false;
+    layoutColumns();
+}
+
 void CallWall::layoutColumns()
 {
-    if (m_layingOut)
+    if (m_layingOut || m_handSized)
         return;
     m_layingOut = true;
     const QFontMetrics fm = m_view->fontMetrics();

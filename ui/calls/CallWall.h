@@ -65,6 +65,10 @@ public:
     QString contactsError() const { return m_contactsError; }
     /// The header line, e.g. "2 live, 1 ringing, 40 ended".
     QString countsText() const;
+    /// Whether a column was sized by hand (the automatic layout then stays off).
+    bool columnsSizedByHand() const { return m_handSized; }
+    /// Sizes the columns to the view's width again, and keeps doing so on resizes.
+    void fitColumns();
 
 signals:
     /// The current call changed (empty: none).
@@ -100,6 +104,9 @@ private:
     QString m_contactsError;
     QString m_current;
     bool m_layingOut = false;
+    /// The operator sized a column by hand: the automatic layout leaves the columns alone until
+    /// "Fit columns to the window" (the header's context menu) hands them back.
+    bool m_handSized = false;
 };
 
 } // namespace sb::ui

@@ -11,6 +11,7 @@
 #include "ui/calls/CallWallModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -380,6 +381,21 @@ private slots:
         const QImage shot = wall.grab().toImage();
         QVERIFY(!shot.isNull());
         QVERIFY(shot.save(QDir::temp().filePath(QStringLiteral("switchboard-callwall-600.png"))));
+
+        // A column sized by hand stays as the operator left it through later resizes, until
+        // "Fit columns to the window" hands the layout back.
+        QVERIFY(!wall.columnsSizedByHand());
+        header->resizeSection(Model::Flow, 150);
+        QVERIFY(wall.columnsSizedByHand());
+        wall.resize(900, 500);
+        QTRY_VERIFY(wall.view()->viewport()->width() > 700);
+        QCOMPARE(header->sectionSize(Model::Flow), 150);
+        auto* fit = header->findChild<QAction*>(QStringLiteral("fitCallColumns"));
+        QVERIFY(fit);
+        fit->trigger();
+        QVERIFY(!wall.columnsSizedByHand());
+        QVERIFY(header->sectionSize(Model::Flow) != 150);
+        QCOMPARE(header->length(), wall.view()->viewport()->width());
     }
 };
 
