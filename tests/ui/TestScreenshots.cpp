@@ -131,6 +131,26 @@ private slots:
         detail->tabs()->setCurrentIndex(0); // Overview
         saveShot(window, QStringLiteral("call-overview"));
 
+        // A call live on the wall: streaming in real time, its timeline filling as it goes.
+        window.setDemoCallsRealtime(true);
+        window.placeDemoCall();
+        QTRY_COMPARE_WITH_TIMEOUT(wall->model()->rowCount(), 3, 30000);
+        const auto liveRow = [wall]() -> int {
+            for (int row = 0; row < wall->model()->rowCount(); ++row) {
+                const storage::CallRecord* call = wall->model()->callAt(row);
+                if (call && call->state == QLatin1String("streaming"))
+                    return row;
+            }
+            return -1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(liveRow() >= 0, 30000);
+        const QString live = wall->model()->callAt(liveRow())->callSid;
+        QVERIFY(wall->selectCall(live));
+        detail->tabs()->setCurrentIndex(1);
+        QTRY_VERIFY(detail->isLoaded());
+        QTest::qWait(1500); // a second of ticking duration and streamed events
+        saveShot(window, QStringLiteral("calls-live"));
+
         window.showScreen(ui::MainWindow::WebhooksScreen);
         ui::WebhookInspector* inspector = window.webhookInspector();
         QTRY_VERIFY(inspector->model()->rowCount() >= 3);
