@@ -131,7 +131,7 @@ void MainWindow::buildCallsScreen()
     detailLayout->addWidget(m_detail, 1);
     m_callSplitter->setStretchFactor(0, 1);
     m_callSplitter->setStretchFactor(1, 1);
-    m_callSplitter->setSizes({640, 560}); // the wall reads at a glance; restoreLayout() may override
+    m_callSplitter->setSizes({720, 560}); // the wall reads at a glance; restoreLayout() may override
     m_callsStack->addWidget(m_callSplitter);
     m_tabs->addTab(m_callsStack, tr("&Calls"));
 

@@ -66,10 +66,15 @@ TimelinePage::TimelinePage(TimelineModel* model, QWidget* parent)
         button->setObjectName(QStringLiteral("timelineSource") + timeline::sourceName(source));
         button->setText(timeline::sourceName(source));
         button->setIcon(swatch(timeline::sourceColor(source)));
-        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        // The swatch alone keeps the row narrow (the Source column names each colour); the name
+        // stays the button's text for tooltips and screen readers.
+        button->setToolButtonStyle(Qt::ToolButtonIconOnly);
+        button->setAutoRaise(true);
         button->setCheckable(true);
         button->setChecked(true);
+        button->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed); // the text filter takes the rest
         button->setToolTip(tr("Show or hide %1 entries").arg(timeline::sourceName(source)));
+        button->setAccessibleName(tr("%1 entries").arg(timeline::sourceName(source)));
         connect(
             button, &QToolButton::toggled, this, [this, source](bool on) { m_filter->setSourceEnabled(source, on); });
         row->addWidget(button);
@@ -78,6 +83,7 @@ TimelinePage::TimelinePage(TimelineModel* model, QWidget* parent)
     m_text->setObjectName(QStringLiteral("timelineFilterText"));
     m_text->setPlaceholderText(tr("Filter…"));
     m_text->setClearButtonEnabled(true);
+    m_text->setMinimumWidth(m_text->fontMetrics().averageCharWidth() * 14);
     connect(m_text, &QLineEdit::textChanged, m_filter, &TimelineFilter::setText);
     row->addWidget(m_text, 1);
     m_follow = new QToolButton(this);
