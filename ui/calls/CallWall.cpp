@@ -299,14 +299,14 @@ void CallWall::layoutColumns()
         min[column] = m;
     };
     const int number = fm.horizontalAdvance(QStringLiteral("+441234567890")) + pad; // a whole E.164 number
-    set(M::Caller, cw * 30 + pad, number);
+    set(M::Caller, cw * 24 + pad, number);
     set(M::Called, cw * 16 + pad, cw * 9 + pad);
     set(M::Flow, cw * 12 + pad, cw * 6 + pad);
-    set(M::State, cw * 15 + icon + pad, cw * 7 + icon + pad);
+    set(M::State, cw * 15 + icon + pad, cw * 9 + icon + pad); // "streaming", "completed" whole
     set(M::Duration, cw * 8 + pad, cw * 5 + pad);
     set(M::Stream, cw * 12 + pad, cw * 5 + pad);
-    set(M::Talking, cw * 7 + pad, cw * 5 + pad);
-    set(M::LastLine, cw * 30 + pad, cw * 12 + pad);
+    set(M::Talking, cw * 7 + pad, cw * 4 + pad);
+    set(M::LastLine, cw * 30 + pad, cw * 8 + pad);
     set(M::Sid, std::max(cw * 8 + pad, std::min(sidText, avail / 5)), cw * 8 + pad);
 
     QList<int> width = pref;
