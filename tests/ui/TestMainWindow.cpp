@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The real main window over a real core (listener on a free loopback port, SQLite in a temp
 // folder): a signed webhook shows up as a call, its events show in the detail pane.
+#include "CoreTestSupport.h"
 #include "bootstrap/Core.h"
-#include "twilio/Form.h"
-#include "twilio/Signature.h"
 #include "ui/MainWindow.h"
 #include "ui/calls/CallWall.h"
 #include "ui/calls/CallWallModel.h"
@@ -22,8 +21,6 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -56,29 +53,6 @@ bool timelineSays(ui::MainWindow& window, const QString& text)
     return false;
 }
 
-int postVoice(quint16 port, const QString& callSid, const QByteArray& token = kToken)
-{
-    const QString url = QStringLiteral("http://127.0.0.1:%1/voice").arg(port);
-    const twilio::FormParams params{
-        {QStringLiteral("AccountSid"), QStringLiteral("AC0123456789abcdef0123456789abcdef")},
-        {QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01")},
-        {QStringLiteral("CallSid"), callSid},
-        {QStringLiteral("CallStatus"), QStringLiteral("ringing")},
-        {QStringLiteral("Direction"), QStringLiteral("inbound")},
-        {QStringLiteral("From"), QStringLiteral("+14155550123")},
-        {QStringLiteral("To"), QStringLiteral("+15005550006")}};
-    QNetworkAccessManager manager;
-    QNetworkRequest request{QUrl(url)};
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("X-Twilio-Signature", twilio::signature::compute(token, url, params));
-    QNetworkReply* reply = manager.post(request, twilio::encodeFormBody(params));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!finished.wait(10000))
-        return 0;
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply->deleteLater();
-    return status;
-}
 } // namespace
 
 class TestMainWindow : public QObject
@@ -89,13 +63,9 @@ private slots:
     void showsCallsAsTheyArriveAndTheirEvents()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        const auto started = core.start();
-        QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
 
         ui::MainWindow window(&core);
         QAbstractItemModelTester tester(window.callWall()->model(),
@@ -109,7 +79,7 @@ private slots:
         auto* list = window.findChild<QTreeView*>(QStringLiteral("callList"));
         QCOMPARE(list->model()->rowCount(), 0);
         const QString sid = QStringLiteral("CA%1").arg(7, 32, 16, QLatin1Char('0'));
-        QCOMPARE(postVoice(core.port(), sid), 200);
+        QCOMPARE(test::postVoice(core.port(), sid, kToken), 200);
         QTRY_COMPARE(list->model()->rowCount(), 1);
         QCOMPARE(list->model()->index(0, ui::CallWallModel::Sid).data(ui::CallWallModel::CallSidRole).toString(), sid);
         QVERIFY(list->model()
@@ -125,7 +95,7 @@ private slots:
         QTRY_VERIFY(timelineSays(window, QStringLiteral("signature valid")));
 
         // A second call goes on top.
-        QCOMPARE(postVoice(core.port(), QStringLiteral("CA%1").arg(8, 32, 16, QLatin1Char('0'))), 200);
+        QCOMPARE(test::postVoice(core.port(), QStringLiteral("CA%1").arg(8, 32, 16, QLatin1Char('0')), kToken), 200);
         QTRY_COMPARE(list->model()->rowCount(), 2);
 
         // A screenshot proves the window really renders; keep it for humans to look at.
@@ -139,12 +109,9 @@ private slots:
     void demoCallRunsWithoutATwilioAccount()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
         ui::MainWindow window(&core);
         window.setDemoCallsRealtime(false);
         window.show();
@@ -166,12 +133,9 @@ private slots:
     void firstStartStepsUntilTheFirstCall()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
         ui::MainWindow window(&core);
         window.setDemoCallsRealtime(false);
         window.showScreen(ui::MainWindow::CallsScreen);
@@ -193,12 +157,9 @@ private slots:
     void screensHaveShortcutsAndTheNetworkScreenTellsTheUrls()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
         ui::MainWindow window(&core);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -235,12 +196,9 @@ private slots:
     void everyControlHasANameAndEveryActionItsOwnKeys()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
         ui::MainWindow window(&core);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -283,17 +241,14 @@ private slots:
     void followsADarkPalette()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
         ui::MainWindow window(&core);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const QString sid = QStringLiteral("CA%1").arg(9, 32, 16, QLatin1Char('0'));
-        QCOMPARE(postVoice(core.port(), sid), 200);
+        QCOMPARE(test::postVoice(core.port(), sid, kToken), 200);
         QAbstractItemModel* wall = window.callWall()->model();
         QTRY_COMPARE(wall->rowCount(), 1);
         const auto stateColour = [&] {
@@ -356,7 +311,7 @@ private slots:
         QVERIFY(session.core()->port() != 0);
         QVERIFY(session.window()->isVisible());
         const QString sid = QStringLiteral("CA%1").arg(0xa1, 32, 16, QLatin1Char('0'));
-        QCOMPARE(postVoice(session.core()->port(), sid), 200);
+        QCOMPARE(test::postVoice(session.core()->port(), sid, kToken), 200);
         QTRY_COMPARE(session.window()->callWall()->model()->rowCount(), 1);
 
         // Another data folder: the running core stops in order (the call is stored in the first
@@ -370,7 +325,9 @@ private slots:
         QCOMPARE(session.window()->callWall()->model()->rowCount(), 0);
         QVERIFY(QFile::exists(QDir(second.path()).filePath(QStringLiteral("switchboard.sqlite"))));
         // The token went along: a signed request to the new listener is accepted.
-        QCOMPARE(postVoice(session.core()->port(), QStringLiteral("CA%1").arg(0xa2, 32, 16, QLatin1Char('0'))), 200);
+        QCOMPARE(
+            test::postVoice(session.core()->port(), QStringLiteral("CA%1").arg(0xa2, 32, 16, QLatin1Char('0')), kToken),
+            200);
         QSignalSpy finished(&session, &ui::ConsoleSession::finished);
         session.shutdown();
         QTRY_COMPARE(finished.size(), 1);
@@ -379,17 +336,14 @@ private slots:
     void aNewTokenAppliesToTheRunningListener()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
         const QByteArray rotated("rotated-token");
-        QCOMPARE(postVoice(core.port(), QStringLiteral("CA%1").arg(1, 32, 16, QLatin1Char('0')), rotated), 403);
+        QCOMPARE(test::postVoice(core.port(), QStringLiteral("CA%1").arg(1, 32, 16, QLatin1Char('0')), rotated), 403);
         core.setAuthToken(rotated);
-        QCOMPARE(postVoice(core.port(), QStringLiteral("CA%1").arg(2, 32, 16, QLatin1Char('0')), rotated), 200);
-        QCOMPARE(postVoice(core.port(), QStringLiteral("CA%1").arg(3, 32, 16, QLatin1Char('0'))), 403);
+        QCOMPARE(test::postVoice(core.port(), QStringLiteral("CA%1").arg(2, 32, 16, QLatin1Char('0')), rotated), 200);
+        QCOMPARE(test::postVoice(core.port(), QStringLiteral("CA%1").arg(3, 32, 16, QLatin1Char('0')), kToken), 403);
     }
 
     void aSecondStartOnTheSameDataFolderRaisesTheFirst()

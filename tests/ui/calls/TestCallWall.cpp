@@ -2,6 +2,7 @@
 // The call wall over a real core (listener on a free loopback port, SQLite in a temp folder):
 // calls arrive as signed webhooks and as demo calls through the simulator; the wall counts,
 // filters, sorts, ticks, labels them from contacts.csv and lays out its columns at any width.
+#include "CoreTestSupport.h"
 #include "HeadlessApp.h"
 #include "bootstrap/Core.h"
 #include "bootstrap/DemoCalls.h"
@@ -67,21 +68,6 @@ int status(quint16 port,
     return post(port, QStringLiteral("/status"), callParams(sid, status, from));
 }
 
-std::unique_ptr<bootstrap::Core> startCore(const QString& dataDir)
-{
-    bootstrap::CoreOptions options;
-    options.dataDir = dataDir;
-    options.port = 0;
-    options.authToken = [] { return kToken; };
-    auto core = std::make_unique<bootstrap::Core>(options);
-    const auto started = core->start();
-    if (!started.ok()) {
-        qWarning("core did not start: %s", qPrintable(started.error().message));
-        return nullptr;
-    }
-    return core;
-}
-
 void writeFile(const QString& path, const QByteArray& text)
 {
     QSaveFile file(path); // a new file replaces the old one, as editors do
@@ -132,7 +118,7 @@ private slots:
     void countsStatesAndTheTimer()
     {
         QTemporaryDir dir;
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         ui::CallWall wall(core.get());
         QAbstractItemModelTester sourceTester(wall.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -179,7 +165,7 @@ private slots:
     {
         QTemporaryDir dir;
         writeFile(dir.filePath(QStringLiteral("contacts.csv")), "# test\n+1 (555) 123-0001,Ada Lovelace\n");
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         ui::CallWall wall(core.get());
         wall.show();
@@ -228,7 +214,7 @@ private slots:
     void liveCallsFirstThenNewestAndHeaderSorting()
     {
         QTemporaryDir dir;
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         ui::CallWall wall(core.get());
         wall.show();
@@ -266,7 +252,7 @@ private slots:
     void historyCallsShowTheirStreamAndLastLine()
     {
         QTemporaryDir dir;
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         QString demo;
         {
@@ -288,7 +274,7 @@ private slots:
     void durationTicksWhileLive()
     {
         QTemporaryDir dir;
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         ui::CallWall wall(core.get());
         wall.show();
@@ -317,7 +303,7 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("contacts.csv"));
         writeFile(path, "+1 (555) 123-0001,Ada Lovelace\n");
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         ui::CallWall wall(core.get());
         wall.show();
@@ -348,7 +334,7 @@ private slots:
     void columnsFitAnyWidth()
     {
         QTemporaryDir dir;
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         ui::CallWall wall(core.get());
         QCOMPARE(answeredCall(core->port(), sidOf(1)), 200);

@@ -2,6 +2,7 @@
 // New-call notifications over a real core: a demo call placed while the wall watches is
 // announced exactly once (and selected, when asked); calls loaded from the history never are.
 // The options persist in QSettings (test mode: a private folder).
+#include "CoreTestSupport.h"
 #include "HeadlessApp.h"
 #include "bootstrap/Core.h"
 #include "bootstrap/DemoCalls.h"
@@ -18,16 +19,6 @@ using namespace sb;
 
 namespace {
 const QByteArray kToken = QByteArrayLiteral("notifier-test-token");
-
-std::unique_ptr<bootstrap::Core> startCore(const QString& dataDir)
-{
-    bootstrap::CoreOptions options;
-    options.dataDir = dataDir;
-    options.port = 0;
-    options.authToken = [] { return kToken; };
-    auto core = std::make_unique<bootstrap::Core>(options);
-    return core->start().ok() ? std::move(core) : nullptr;
-}
 
 /// A call answered by the flow, stored before any wall exists.
 bool storeAnsweredCall(bootstrap::Core& core, const QString& sid)
@@ -82,7 +73,7 @@ private slots:
     void demoCallIsAnnouncedOnceAndHistoryNever()
     {
         QTemporaryDir dir;
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         const QString old = QStringLiteral("CA%1").arg(0x01d, 32, 16, QLatin1Char('0'));
         QVERIFY(storeAnsweredCall(*core, old)); // live, but already there when the wall opens
@@ -133,7 +124,7 @@ private slots:
         QVERIFY(contacts.open(QIODevice::WriteOnly));
         contacts.write("+1 (415) 555-0123,Demo Caller\n");
         contacts.close();
-        auto core = startCore(dir.path());
+        auto core = test::startCore(dir.path(), kToken);
         QVERIFY(core);
         ui::CallWall wall(core.get());
         ui::NewCallNotifier notifier(&wall);
