@@ -2,6 +2,7 @@
 // The flows screen's core side over real files and a real core: listing, validation placed by
 // line and field, TwiML and its words, saving (atomic, 0600), and switching the flow of incoming
 // calls on a running listener, checked by what POST /voice answers.
+#include "CoreTestSupport.h"
 #include "TestSupport.h"
 #include "bootstrap/CallerHears.h"
 #include "bootstrap/Core.h"
@@ -230,12 +231,9 @@ private slots:
     void activeFlowChangesWhatTheRunningListenerAnswers()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
         QCOMPARE(core.activeFlow(), QStringLiteral("appointment"));
         QVERIFY(postVoice(core.port(), sid(1)).contains("Thanks for calling. When would you like"));
 

@@ -2,6 +2,7 @@
 // The flows screen over a real core (listener on a free loopback port, data folder in a temp
 // folder), offscreen: typing validates, the previews follow the text, Save writes the file, and
 // "Use for incoming calls" makes the next demo call use the flow.
+#include "CoreTestSupport.h"
 #include "bootstrap/Core.h"
 #include "bootstrap/DemoCalls.h"
 #include "storage/Records.h"
@@ -39,12 +40,9 @@ private slots:
     void editValidateSaveAndUseForIncomingCalls()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
 
         ui::FlowsPane pane(&core);
         pane.resize(1100, 700);
@@ -136,12 +134,9 @@ private slots:
     void unsavedEditsAreNeverDroppedWithoutAsking()
     {
         QTemporaryDir dir;
-        bootstrap::CoreOptions options;
-        options.dataDir = dir.path();
-        options.port = 0;
-        options.authToken = [] { return kToken; };
-        bootstrap::Core core(options);
-        QVERIFY(core.start().ok());
+        const auto owned = test::startCore(dir.path(), kToken);
+        QVERIFY(owned);
+        bootstrap::Core& core = *owned;
         ui::FlowsPane pane(&core);
         QStringList asked;
         bool answer = false;
