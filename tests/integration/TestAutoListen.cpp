@@ -3,7 +3,7 @@
 // Media Stream on the default output, a PulseAudio null sink (tests/support/with-audio.sh), and
 // parec records the sink's monitor. The call sends 440 Hz for 1 s then 880 Hz for 1 s; the
 // recording must hold exactly that: the 440 run, then the 880 run, with no silent window between
-// or inside them.
+// or inside them. And it follows the newest live call as calls start and end.
 #include "HeadlessApp.h"
 #include "audio/MuLaw.h"
 #include "twilio/MediaMessages.h"
@@ -229,6 +229,36 @@ private slots:
         QVERIFY2(!before.isEmpty() && before.count(QLatin1Char('.')) == before.size(), qPrintable(why));
         QVERIFY2(after.size() >= 3 && after.count(QLatin1Char('.')) == after.size(), qPrintable(why));
 
+        QCOMPARE(app.terminate(), 0);
+    }
+
+    void theNewestLiveCallIsFollowed()
+    {
+        QTemporaryDir dir;
+        HeadlessApp app(dir.filePath(QStringLiteral("data")), {QStringLiteral("--auto-listen")});
+        QVERIFY2(app.start(), qPrintable(app.output()));
+        const QString older = QStringLiteral("CA%1").arg(51, 32, 16, QLatin1Char('0'));
+        const QString newer = QStringLiteral("CA%1").arg(52, 32, 16, QLatin1Char('0'));
+        const auto post = [&app](const QString& path, const QString& call, const QString& status) {
+            return postSigned(app.baseUrl() + path, callParams(call, status), kAuthToken).status;
+        };
+        const QString listeningOlder = QStringLiteral("audio: listening to ") + older;
+        const QString listeningNewer = QStringLiteral("audio: listening to ") + newer;
+
+        QCOMPARE(post(QStringLiteral("/voice"), older, QStringLiteral("ringing")), 200);
+        QVERIFY2(app.waitForLine(listeningOlder), qPrintable(app.output()));
+        // A newer call starts: it is played.
+        QCOMPARE(post(QStringLiteral("/voice"), newer, QStringLiteral("ringing")), 200);
+        QVERIFY2(app.waitForLine(listeningNewer), qPrintable(app.output()));
+        // It ends: back to the newest call still live.
+        QCOMPARE(post(QStringLiteral("/status"), newer, QStringLiteral("completed")), 200);
+        QVERIFY2(app.waitForLineCount(listeningOlder, 2), qPrintable(app.output()));
+        // The last live call ends: nothing is played and the output is closed.
+        QCOMPARE(post(QStringLiteral("/status"), older, QStringLiteral("completed")), 200);
+        QVERIFY2(app.waitForLine(QStringLiteral("audio: not listening")), qPrintable(app.output()));
+        QVERIFY2(app.waitForLine(QStringLiteral("audio: output closed")), qPrintable(app.output()));
+        QCOMPARE(app.output().count(listeningNewer), 1);
+        QVERIFY2(!app.output().contains(QStringLiteral("audio: error")), qPrintable(app.output()));
         QCOMPARE(app.terminate(), 0);
     }
 };
