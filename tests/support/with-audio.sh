@@ -49,8 +49,8 @@ unset PULSE_SERVER PULSE_SINK PULSE_COOKIE DISPLAY WAYLAND_DISPLAY
 export HOME="$root/home" XDG_RUNTIME_DIR="$root/runtime" XDG_CONFIG_HOME="$root/config" \
     XDG_CACHE_HOME="$root/cache" TMPDIR="$root/tmp" SB_AUDIO_SINK=sb_null
 
-# As root, PulseAudio refuses to run per-user unless told it is a system-wide-like setup; -n skips
-# the default configuration, so only what is loaded here exists.
+# -n skips the default configuration, so only what is loaded here exists (no suspend-on-idle, no
+# hardware). PulseAudio warns when run as root and runs anyway.
 pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit --log-target=file:"$root/pulse.log" \
     -L module-native-protocol-unix -L "module-null-sink sink_name=sb_null rate=48000 channels=2" \
     -L module-always-sink </dev/null >/dev/null 2>&1 &
