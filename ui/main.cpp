@@ -3,9 +3,12 @@
 // or a usage error), then start the GUI.
 #include "cli/Main.h"
 
+#include "cli/Commands.h"
 #include "cli/CoreStartup.h"
 #include "common/ShutdownSignals.h"
 #include "common/Version.h"
+#include "listen/AutoListen.h"
+#include "listen/LivePlayback.h"
 #include "ui/MainWindow.h"
 #include "ui/console/ConsoleSession.h"
 #include "ui/console/SingleInstance.h"
@@ -62,6 +65,18 @@ int main(int argc, char* argv[])
     session.start();
     if (!session.startError().isEmpty())
         sb::cli::printErrorLine(QStringLiteral("switchboard: ") + session.startError());
+    // --auto-listen: the newest live call on the default output, following a replaced core.
+    std::unique_ptr<sb::listen::LivePlayback> playback;
+    std::unique_ptr<sb::listen::AutoListen> autoListen;
+    if (startup->autoListen) {
+        playback = std::make_unique<sb::listen::LivePlayback>();
+        sb::cli::logPlayback(*playback);
+        autoListen = std::make_unique<sb::listen::AutoListen>(playback.get());
+        autoListen->attach(session.core());
+        QObject::connect(&session, &sb::ui::ConsoleSession::replaced, autoListen.get(), [&session, &autoListen] {
+            autoListen->attach(session.core());
+        });
+    }
     QObject::connect(&session, &sb::ui::ConsoleSession::finished, &app, &QCoreApplication::quit);
     QObject::connect(&app, &QGuiApplication::lastWindowClosed, &session, &sb::ui::ConsoleSession::shutdown);
     QObject::connect(&shutdown, &sb::ShutdownSignals::shutdownRequested, &session, [&session] {
@@ -71,5 +86,7 @@ int main(int argc, char* argv[])
             session.shutdown();
     });
     const int code = QApplication::exec();
+    autoListen.reset();
+    playback.reset();
     return code;
 }

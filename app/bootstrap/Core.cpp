@@ -364,6 +364,15 @@ void Core::setTwilioAccount(const QString& accountSid, const QString& apiBase)
         QMetaObject::invokeMethod(m_network, [network = m_network, account] { network->setRestAccount(account); });
 }
 
+void Core::listenTo(const QString& callSid, calls::MediaSession::FrameTap tap)
+{
+    if (m_network) {
+        QMetaObject::invokeMethod(m_network, [network = m_network, callSid, tap = std::move(tap)]() mutable {
+            network->setListenTap(callSid, std::move(tap));
+        });
+    }
+}
+
 Result<bool> Core::startTunnel(const QString& spec, const QString& urlPattern)
 {
     if (!m_started)

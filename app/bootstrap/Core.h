@@ -3,6 +3,7 @@
 
 #include "bootstrap/CallsApi.h"
 #include "bootstrap/WebhookReplay.h"
+#include "calls/MediaSession.h"
 #include "common/Result.h"
 #include "tunnel/PhoneNumberUpdater.h"
 
@@ -146,6 +147,12 @@ public:
     /// The names of the flows a call can run (built-in and the data folder's), sorted. Empty
     /// before start().
     QStringList flowNames() const { return m_flowNames; }
+    /// Live listening: from now on the decoded frames of `callSid`'s streams go to `tap`, called
+    /// on the network thread (it must be cheap and must not block: e.g. push into a lock-free
+    /// ring); frames of other calls go nowhere. Replaces the previous call and tap; an empty SID
+    /// stops. Handed over asynchronously (frames already queued for the old tap may still reach
+    /// it; the tap is kept alive by the network side until replaced). Main thread, after start().
+    void listenTo(const QString& callSid, calls::MediaSession::FrameTap tap);
     /// Points signature checks and TwiML at a new public URL (the tunnel does this itself).
     void setPublicUrl(const QString& url);
     storage::Storage* storage() const { return m_storage.get(); }

@@ -105,6 +105,10 @@ void NetworkSide::acceptSocket(QWebSocket* socket)
 {
     auto* session = new calls::MediaSession(socket, m_registry, m_audioDir, calls::MediaLimits{}, this);
     session->setDecodeLatency(&m_decodeLatency);
+    session->setFrameTap([this](const calls::MediaSession::TappedFrame& frame) {
+        if (frame.callSid == m_listenSid && m_listenTap)
+            m_listenTap(frame);
+    });
     m_sessions.append(session);
     storage::Storage* store = m_storage;
     connect(session, &calls::MediaSession::bound, this, [store, session](const QString&, const QString&) {
@@ -125,6 +129,12 @@ void NetworkSide::acceptSocket(QWebSocket* socket)
             m_sessions.removeOne(session);
             session->deleteLater();
         });
+}
+
+void NetworkSide::setListenTap(const QString& callSid, calls::MediaSession::FrameTap tap)
+{
+    m_listenSid = tap ? callSid : QString();
+    m_listenTap = m_listenSid.isEmpty() ? calls::MediaSession::FrameTap() : std::move(tap);
 }
 
 void NetworkSide::setPublicUrl(const QString& url)

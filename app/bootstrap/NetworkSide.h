@@ -43,6 +43,11 @@ public:
     /// active flow's name, or why not (unknown flow: nothing changes). Network thread only.
     Result<QString> reloadFlows(const QString& activeFlow);
 
+    /// Routes the decoded frames of `callSid`'s streams (present and future) to `tap`, and no
+    /// other call's; an empty SID or tap routes nothing. Every other call costs one string compare
+    /// per frame. Network thread only.
+    void setListenTap(const QString& callSid, calls::MediaSession::FrameTap tap);
+
     Result<quint16> startResult() const { return m_startResult; }
     QString publicUrl() const;
     QString streamUrl() const;
@@ -69,6 +74,8 @@ private:
     calls::CallRegistry* m_registry = nullptr;
     CallReconciler* m_reconciler = nullptr;
     QList<calls::MediaSession*> m_sessions;
+    QString m_listenSid; ///< the call whose frames go to m_listenTap (empty: none)
+    calls::MediaSession::FrameTap m_listenTap;
     calls::DecodeLatency m_decodeLatency; ///< of every session of this network side
     QString m_stopSummary;
     Result<quint16> m_startResult = Error{};

@@ -342,7 +342,7 @@ void MediaSession::handleMedia(const twilio::MediaMessage& media, const QElapsed
     if (m_latency)
         m_latency->add(arrival.nsecsElapsed());
     if (m_tap)
-        m_tap(m_start.callSid, media.track, m_pcm.data(), samples);
+        m_tap(TappedFrame{m_start.callSid, media.track, media.sequenceNumber, media.timestamp, m_pcm.data(), samples});
 
     if (samples != kFrameBytes) {
         warnOnce(QStringLiteral("frame-size"),

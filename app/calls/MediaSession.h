@@ -97,9 +97,20 @@ class MediaSession : public QObject
     Q_OBJECT
 
 public:
-    /// Called with each decoded frame (PCM16, 8 kHz mono) for taps: meters, transcriber, player.
-    using FrameTap =
-        std::function<void(const QString& callSid, twilio::MediaTrack track, const int16_t* pcm, qsizetype samples)>;
+    /// One decoded frame (PCM16, 8 kHz mono) as a tap sees it; the pointers are valid only during
+    /// the call.
+    struct TappedFrame
+    {
+        const QString& callSid;
+        twilio::MediaTrack track;
+        qint64 sequenceNumber; ///< the stream-wide `sequenceNumber`
+        qint64 timestampMs;    ///< `media.timestamp`
+        const int16_t* pcm;
+        qsizetype samples;
+    };
+    /// Called on the network thread with each accepted (not duplicate) frame for taps: meters,
+    /// transcriber, player. It runs inside the media path: it must be cheap and must not block.
+    using FrameTap = std::function<void(const TappedFrame& frame)>;
 
     MediaSession(
         QWebSocket* socket, CallRegistry* registry, QString audioDir, MediaLimits limits, QObject* parent = nullptr);

@@ -97,6 +97,8 @@ QString helpText()
                "  --reconcile-after SECONDS  A live call with no stream and nothing arriving for\n"
                "                          this long is checked through the REST API, or ended as\n"
                "                          ended-unknown without credentials (default 120).\n"
+               "  --auto-listen           Always play the newest live call on the default audio\n"
+               "                          output (switch when a newer call starts).\n"
                "  --rate-limit N          Webhooks per second per client, burst 2N (default 50);\n"
                "                          clients behind a tunnel are told apart by its header.\n"
                "  --auth-token-stdin      Read the Twilio auth token from the first line of stdin.\n"
@@ -203,6 +205,8 @@ Invocation parse(const QStringList& arguments)
             if (!value(&v) || v.isEmpty())
                 return usageError(QStringLiteral("option '--update-number' needs a PN... SID or an E.164 number"));
             inv.core.updateNumber = v;
+        } else if (arg == QLatin1String("--auto-listen")) {
+            inv.core.autoListen = true;
         } else if (arg == QLatin1String("--restore-number-on-exit")) {
             inv.core.restoreNumberOnExit = true;
         } else if (arg == QLatin1String("--account-sid")) {

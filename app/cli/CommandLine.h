@@ -28,6 +28,7 @@ struct CoreArguments
     QString accountSid;              ///< --account-sid (else the active credentials profile's)
     QString apiBase;                 ///< --api-base (else the profile's, else https://api.twilio.com)
     int reconcileAfterSeconds = 120; ///< --reconcile-after SECONDS
+    bool autoListen = false;         ///< --auto-listen
 };
 
 /// What the process should do, decided from argv before any Q*Application exists, so that

@@ -82,6 +82,7 @@ Result<CoreStartup> prepareCoreStartup(const CoreArguments& arguments)
     options.tunnelUrlPattern = arguments.tunnelUrlPattern;
     options.behindProxy = arguments.behindProxy;
     options.reconcileAfterMs = qint64(arguments.reconcileAfterSeconds) * 1000;
+    startup.autoListen = arguments.autoListen;
     if (arguments.restoreNumberOnExit && arguments.updateNumber.isEmpty())
         return startupError(QStringLiteral("--restore-number-on-exit needs --update-number"));
 

@@ -26,6 +26,9 @@ struct CoreStartup
 {
     bootstrap::CoreOptions options;
     TokenSource tokenSource = TokenSource::LocalOnly;
+    /// --auto-listen: play the newest live call on the default output (listen::AutoListen); the
+    /// caller sets it up beside the core, window or not.
+    bool autoListen = false;
     /// Lines for stderr, each a complete sentence ("warning: ..."): the caller prints them.
     QStringList warnings;
 };
@@ -43,7 +46,8 @@ struct CoreStartup
 /// - operator actions and reconciliation (CoreOptions::accountSid/apiBase) get the account of
 ///   --account-sid or the active profile and the same REST base, with the real auth token (stdin
 ///   or keychain) only: with the local-only token there are no credentials;
-/// - --reconcile-after SECONDS becomes CoreOptions::reconcileAfterMs.
+/// - --reconcile-after SECONDS becomes CoreOptions::reconcileAfterMs;
+/// - --auto-listen becomes CoreStartup::autoListen.
 ///
 /// Failures are one-line reasons for `switchboard: REASON` and exit 1, before any window opens.
 /// Needs a QCoreApplication (the keychain answers through its event loop) on the main thread.

@@ -84,6 +84,21 @@ bool HeadlessApp::waitForLine(const QString& needle, int timeoutMs)
     return seen;
 }
 
+bool HeadlessApp::waitForLineCount(const QString& needle, int count, int timeoutMs)
+{
+    const QByteArray wanted = needle.toUtf8();
+    const bool seen = waitForOutput(
+        *m_process,
+        m_stdout,
+        [&](const QByteArray& out) {
+            m_stderr += m_process->readAllStandardError();
+            return out.count(wanted) >= count;
+        },
+        timeoutMs);
+    pump();
+    return seen;
+}
+
 int HeadlessApp::terminate(int timeoutMs)
 {
     if (!m_process)

@@ -35,6 +35,8 @@ public:
     void kill();
     /// Waits until stdout contains `needle`; false when the app exits first or after `timeoutMs`.
     bool waitForLine(const QString& needle, int timeoutMs = 20000);
+    /// Waits until stdout contains `needle` at least `count` times (same rules).
+    bool waitForLineCount(const QString& needle, int count, int timeoutMs = 20000);
 
     quint16 port() const { return m_port; }
     QString baseUrl() const;

@@ -110,6 +110,11 @@ private slots:
         QCOMPARE(inv.core.flow, QStringLiteral("chunked"));
         QCOMPARE(inv.core.requestsPerSecond, 200.0);
         QVERIFY(!inv.core.skipSignatureCheck);
+        QVERIFY(!inv.core.autoListen);
+        QVERIFY(sb::cli::parse(
+                    {QStringLiteral("switchboard"), QStringLiteral("--headless"), QStringLiteral("--auto-listen")})
+                    .core.autoListen);
+        QVERIFY(sb::cli::parse({QStringLiteral("switchboard"), QStringLiteral("--auto-listen")}).core.autoListen);
     }
 
     void badHeadlessValuesAreUsageErrors_data()

@@ -134,6 +134,8 @@ private slots:
             {QStringLiteral("--reconcile-after"), QStringLiteral("30")},
             "reconcileAfterMs",
             QStringLiteral("30000"));
+        row("--auto-listen", {QStringLiteral("--auto-listen")}, "autoListen", QStringLiteral("true"));
+        row("no --auto-listen", {}, "autoListen", QStringLiteral("false"));
         row("call actions' account from the profile", {}, "restAccountSid", kAccount);
         row("call actions' --account-sid",
             {QStringLiteral("--account-sid"), kOtherAccount},
@@ -166,6 +168,7 @@ private slots:
         QCOMPARE(describe(window->options), describe(headless->options));
         QCOMPARE(window->warnings, headless->warnings);
         QCOMPARE(window->tokenSource, headless->tokenSource);
+        QCOMPARE(window->autoListen, headless->autoListen);
         if (window->tokenSource == cli::TokenSource::Keychain)
             QCOMPARE(window->options.authToken(), headless->options.authToken());
 
@@ -188,6 +191,7 @@ private slots:
             {QStringLiteral("reconcileAfterMs"), QString::number(o.reconcileAfterMs)},
             {QStringLiteral("restAccountSid"), o.accountSid},
             {QStringLiteral("restApiBase"), o.apiBase},
+            {QStringLiteral("autoListen"), window->autoListen ? QStringLiteral("true") : QStringLiteral("false")},
         };
         QCOMPARE(actual.value(field), expected);
         if (field == QLatin1String("phoneNumber")) {
