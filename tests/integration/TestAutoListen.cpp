@@ -4,6 +4,7 @@
 // parec records the sink's monitor. The call sends 440 Hz for 1 s then 880 Hz for 1 s; the
 // recording must hold exactly that: the 440 run, then the 880 run, with no silent window between
 // or inside them. And it follows the newest live call as calls start and end.
+#include "AudioTestSupport.h"
 #include "HeadlessApp.h"
 #include "audio/MuLaw.h"
 #include "twilio/MediaMessages.h"
@@ -41,16 +42,7 @@ constexpr double kSilentRms = 100.0;
 /// Amplitude of the `hz` component of `n` samples (Goertzel).
 double toneAmplitude(const int16_t* s, int n, double hz)
 {
-    const double w = 2.0 * std::numbers::pi * hz / kRate;
-    const double c = 2.0 * std::cos(w);
-    double s1 = 0.0;
-    double s2 = 0.0;
-    for (int i = 0; i < n; ++i) {
-        const double s0 = s[i] + c * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-    }
-    const double power = s1 * s1 + s2 * s2 - c * s1 * s2;
+    const double power = test::goertzelPower(s, size_t(n), hz, kRate);
     return 2.0 * std::sqrt(std::max(power, 0.0)) / n;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Resampler: a 1 kHz tone keeps its frequency (Goertzel power and zero crossings) and level through
 // 8 kHz <-> 48 kHz / 44.1 kHz, fed frame by frame; output length follows the ratio.
+#include "AudioTestSupport.h"
 #include "audio/Resampler.h"
 
 #include <QtTest>
@@ -30,17 +31,7 @@ double rms(const int16_t* s, size_t n)
 /// Power at `hz` (Goertzel), normalised so a sine of amplitude A gives A^2/4.
 double goertzel(const int16_t* s, size_t n, double hz, int rate)
 {
-    const double w = 2.0 * std::numbers::pi * hz / rate;
-    const double c = 2.0 * std::cos(w);
-    double s1 = 0.0;
-    double s2 = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-        const double s0 = s[i] + c * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-    }
-    const double power = s1 * s1 + s2 * s2 - c * s1 * s2;
-    return power / (double(n) * double(n));
+    return sb::test::goertzelPower(s, n, hz, rate) / (double(n) * double(n));
 }
 
 int zeroCrossings(const int16_t* s, size_t n)
