@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bootstrap/RecordMapping.h"
 
+#include "storage/TranscriptEvents.h"
+
 namespace sb::bootstrap {
 
 storage::WebhookLogEntry toRecord(const server::WebhookExchange& e)
@@ -119,21 +121,7 @@ storage::StreamRecord streamRecordFrom(const calls::MediaSession& session, const
 
 std::optional<storage::TranscriptSegment> transcriptFrom(const calls::CallEvent& e)
 {
-    if (e.kind != QLatin1String("transcription.transcription-content"))
-        return std::nullopt;
-    storage::TranscriptSegment s;
-    s.callSid = e.callSid;
-    s.at = e.at;
-    const QString track = e.detail.value(QLatin1String("track")).toString();
-    s.track = track.startsWith(QLatin1String("outbound")) ? QStringLiteral("outbound")
-              : track.startsWith(QLatin1String("both"))   ? QStringLiteral("both")
-                                                          : QStringLiteral("inbound");
-    s.source = QStringLiteral("twilio-rtt");
-    s.text = e.detail.value(QLatin1String("transcript")).toString();
-    s.isFinal = e.detail.value(QLatin1String("final")).toBool(true);
-    s.confidence = e.detail.value(QLatin1String("confidence")).toDouble(-1.0);
-    s.sequence = qint64(e.detail.value(QLatin1String("sequence")).toDouble(-1));
-    return s;
+    return storage::transcriptSegmentFrom(e.kind, e.callSid, e.at, e.detail);
 }
 
 std::optional<storage::RecordingRecord> recordingFrom(const calls::CallEvent& e)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/detail/TranscriptView.h"
 
+#include "storage/TranscriptEvents.h"
+
 #include <QHeaderView>
 
 namespace sb::ui {
@@ -47,23 +49,11 @@ void TranscriptView::addSegment(const storage::TranscriptSegment& s)
 
 std::optional<storage::TranscriptSegment> TranscriptView::segmentFrom(const storage::CallEvent& e)
 {
-    if (e.kind != QLatin1String("transcription.transcription-content"))
-        return std::nullopt;
-    const QString text = e.detail.value(QLatin1String("transcript")).toString();
-    if (text.isEmpty())
-        return std::nullopt;
-    storage::TranscriptSegment s;
-    s.callSid = e.callSid;
-    s.at = e.at;
-    const QString track = e.detail.value(QLatin1String("track")).toString();
-    s.track = track.startsWith(QLatin1String("outbound")) ? QStringLiteral("outbound")
-              : track.startsWith(QLatin1String("both"))   ? QStringLiteral("both")
-                                                          : QStringLiteral("inbound");
-    s.source = QStringLiteral("twilio-rtt");
-    s.text = text;
-    s.isFinal = e.detail.value(QLatin1String("final")).toBool(true);
-    s.confidence = e.detail.value(QLatin1String("confidence")).toDouble(-1.0);
-    return s;
+    std::optional<storage::TranscriptSegment> segment =
+        storage::transcriptSegmentFrom(e.kind, e.callSid, e.at, e.detail);
+    if (segment && segment->text.isEmpty())
+        return std::nullopt; // nothing to show
+    return segment;
 }
 
 QString TranscriptView::speaker(const QString& track)
